@@ -1,0 +1,113 @@
+/**
+ * `errorHandler()` against real Koa 2 and 3 apps: JSON bodies with the same status and headers as Koa's
+ * default answer, no stack traces or token text, and every other error rethrown untouched.
+ */
+import type { RequestListener } from 'node:http';
+import request from 'supertest';
+import { authenticate, errorHandler, requireScopes } from '@portcullis/koa';
+import { createTestIssuer, type TestIssuer } from '@portcullis/testing';
+import { at, koaMajors } from './apps.js';
+
+let issuer: TestIssuer;
+
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+});
+
+afterAll(async () => {
+  await issuer.close();
+});
+
+describe.each(koaMajors)('errorHandler() on %s', (_label, Koa) => {
+  let app: RequestListener;
+
+  function build(jwks?: { timeout: number }): RequestListener {
+    const koa = new Koa();
+    // What sits before errorHandler() sees only the errors it rethrew.
+    koa.use(async function outer(ctx, next) {
+      try {
+        await next();
+      } catch (err) {
+        ctx.status = 599;
+        ctx.body = { rethrown: (err as Error).message };
+      }
+    });
+    koa.use(errorHandler());
+    koa.use(at('/boom', () => {
+      throw new Error('database exploded');
+    }));
+    koa.use(authenticate({ ...issuer.options, ...(jwks ? { jwks } : {}) }));
+    koa.use(at('/messages', requireScopes('read:messages')));
+    koa.use(function answer(ctx) {
+      ctx.body = { messages: [] };
+    });
+    return koa.callback();
+  }
+
+  beforeAll(() => {
+    app = build();
+  });
+
+  it('answers 401 invalid_token as JSON, with the challenge, and without the token or a stack', async () => {
+    const token = await issuer.badTokens.expired({ sub: 'user-1', scope: 'read:messages' });
+    const res = await request(app).get('/messages').auth(token, { type: 'bearer' });
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ error: 'invalid_token', error_description: expect.any(String) });
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer error="invalid_token", error_description="${res.body.error_description}"`,
+    );
+    expect(res.text).not.toContain(token);
+    expect(res.text).not.toContain(token.split('.')[1]);
+    expect(res.text).not.toMatch(/\bat .*:\d+:\d+/);
+  });
+
+  it('answers 401 for no credentials as JSON with the bare challenge', async () => {
+    const res = await request(app).get('/messages');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(res.body).toEqual(expect.objectContaining({ error: expect.stringMatching(/^[a-z_]+$/) }));
+  });
+
+  it('answers 400 invalid_request as JSON', async () => {
+    const res = await request(app).get('/messages').set('Authorization', 'Bearer');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer error="invalid_request"/);
+  });
+
+  it('answers 403 insufficient_scope as JSON with the scope challenge', async () => {
+    const token = await issuer.sign({ sub: 'user-1', scope: 'profile' });
+    const res = await request(app).get('/messages').auth(token, { type: 'bearer' });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toBe('insufficient_scope');
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer error="insufficient_scope".*scope="read:messages"$/);
+  });
+
+  it('answers 503 as JSON with Retry-After', async () => {
+    const fresh = build({ timeout: 2 });
+    const token = await issuer.sign({ sub: 'user-1', scope: 'read:messages' });
+    issuer.setFault('status500', { target: 'jwks' });
+    try {
+      const res = await request(fresh).get('/messages').auth(token, { type: 'bearer' });
+      expect(res.status).toBe(503);
+      expect(res.body.error).toBe('temporarily_unavailable');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      issuer.setFault(null);
+    }
+  });
+
+  it('rethrows every other error untouched', async () => {
+    const res = await request(app).get('/boom');
+    expect(res.status).toBe(599);
+    expect(res.body).toEqual({ rethrown: 'database exploded' });
+  });
+
+  it('leaves successful requests alone', async () => {
+    const token = await issuer.sign({ sub: 'user-1', scope: 'read:messages' });
+    const res = await request(app).get('/messages').auth(token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ messages: [] });
+  });
+});

@@ -117,6 +117,6 @@ function chooseKey(ctx: SignerContext, options: SignOptions): SigningChoice {
  * @example
  * const token = await signToken(ctx, { scope: 'read' }, { expiresIn: '1h' });
  */
-export function signToken(ctx: SignerContext, claims?: TestClaims, options?: SignOptions): Promise<string> {
+export async function signToken(ctx: SignerContext, claims?: TestClaims, options?: SignOptions): Promise<string> {
   return signPayload(ctx, buildPayload(ctx, claims, options), options);
 }

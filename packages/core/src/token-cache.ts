@@ -1,0 +1,61 @@
+/**
+ * The verified-token cache: successful verifications only, keyed by the whole token, bounded by
+ * entries and by (estimated) bytes. An entry never outlives the token's `exp`, and is dropped as
+ * soon as the key that verified it leaves the JWKS. The caller still re-checks `exp`/`nbf` and runs
+ * the `validate` hook on every hit.
+ */
+import { LRUCache } from 'lru-cache';
+import type { TokenCacheOptions } from './options.js';
+import type { VerificationKey } from './signature.js';
+import type { AuthContext } from './types.js';
+
+/** A cached verification. */
+export interface CachedVerification {
+  /** The context minus `token`, with frozen claims and header. */
+  context: AuthContext;
+  key: VerificationKey;
+}
+
+/** Longer tokens are not cached: rare, and each would take a large share of the byte budget. */
+export const MAX_CACHED_TOKEN_LENGTH = 4096;
+// A parsed claims object costs several times its JSON size on the V8 heap; err on the high side so
+// the byte budget holds for real.
+const OBJECT_OVERHEAD_FACTOR = 4;
+const ENTRY_OVERHEAD = 512;
+
+/**
+ * @example
+ * const cache = new TokenCache({ maxEntries: 10_000, maxBytes: 16 << 20 })
+ * cache.set(token, verification, claims.exp)
+ */
+export class TokenCache {
+  readonly #cache: LRUCache<string, CachedVerification>;
+
+  constructor(options: Required<TokenCacheOptions>) {
+    this.#cache = new LRUCache<string, CachedVerification>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      sizeCalculation: (_value, token) => token.length * (1 + OBJECT_OVERHEAD_FACTOR) + ENTRY_OVERHEAD,
+    });
+  }
+
+  /** The verification of `token`, unless absent or its key has since been retired. */
+  get(token: string): CachedVerification | undefined {
+    const hit = this.#cache.get(token);
+    if (hit === undefined || !hit.key.retired) return hit;
+    this.#cache.delete(token);
+    return undefined;
+  }
+
+  /** Remembers a successful verification until `exp` (seconds since epoch). */
+  set(token: string, verification: CachedVerification, exp: number): void {
+    const ttl = Math.floor(exp * 1000 - Date.now());
+    if (token.length > MAX_CACHED_TOKEN_LENGTH || !(ttl > 0)) return;
+    this.#cache.set(token, verification, { ttl });
+  }
+
+  /** Number of cached tokens. */
+  get size(): number {
+    return this.#cache.size;
+  }
+}

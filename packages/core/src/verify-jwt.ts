@@ -1,0 +1,92 @@
+/**
+ * JWT verification: size cap, strict parsing, header rules, issuer allow-list before any key is
+ * fetched, the signature on the issuer's own keys, then the claims — with verified tokens cached.
+ */
+import type { JWTHeaderParameters, JWTPayload } from 'jose';
+import { checkClaims, checkHeader, checkIssuer, checkLifetime } from './claims.js';
+import { InvalidTokenError, isAuthError } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+import { parseJwt } from './parse-jwt.js';
+import { scopesFromClaims } from './scopes.js';
+import { verifySignature, type VerificationKey } from './signature.js';
+import { TokenCache } from './token-cache.js';
+import type { AuthContext } from './types.js';
+
+/** Where verification keys come from: the JWKS cache, or the configured HMAC secret. */
+export interface KeyProvider {
+  getKey(issuer: string, kid: string | undefined, alg: string): Promise<VerificationKey>;
+}
+
+/** Verifies a bearer token; resolves to its context or rejects with an `AuthError`. */
+export type JwtVerifier = (token: string) => Promise<AuthContext>;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+async function runValidate(options: ResolvedOptions, claims: JWTPayload, header: JWTHeaderParameters): Promise<void> {
+  if (options.validate === undefined) return;
+  let verdict: unknown;
+  try {
+    verdict = await options.validate(claims, header);
+  } catch (err) {
+    if (isAuthError(err)) throw err;
+    throw new InvalidTokenError('token rejected', 'rejected_by_validate');
+  }
+  if (verdict === false) throw new InvalidTokenError('token rejected', 'rejected_by_validate');
+}
+
+function toContext(payload: JWTPayload, header: JWTHeaderParameters, options: ResolvedOptions): AuthContext {
+  return {
+    type: 'jwt',
+    subject: payload.sub,
+    scopes: scopesFromClaims(payload, options.scopeClaims),
+    claims: deepFreeze(payload),
+    header: deepFreeze(header),
+    keyId: header.kid,
+  };
+}
+
+/**
+ * Builds the JWT verifier over a key provider.
+ *
+ * @example
+ * const verify = createJwtVerifier(resolveOptions(options), new JwksCache(resolved))
+ * const auth = await verify(token)
+ */
+export function createJwtVerifier(options: ResolvedOptions, keys: KeyProvider): JwtVerifier {
+  const cache = options.tokenCache === false ? undefined : new TokenCache(options.tokenCache);
+
+  async function fromCache(token: string, now: number): Promise<AuthContext | undefined> {
+    const hit = cache?.get(token);
+    if (hit === undefined) return undefined;
+    const { claims, header } = hit.context;
+    checkLifetime(claims!, options, now);
+    await runValidate(options, claims!, header!);
+    return { ...hit.context, token };
+  }
+
+  return async function verifyJwt(token) {
+    // The cap comes first: an oversized token costs nothing to refuse.
+    if (token.length > options.maxTokenSize) throw new InvalidTokenError('token too large', 'token_too_large');
+    const now = Date.now() / 1000;
+    const cached = await fromCache(token, now);
+    if (cached !== undefined) return cached;
+    const { header, payload, signingInput, signature } = parseJwt(token);
+    checkHeader(header, options);
+    const issuer = checkIssuer(payload, options);
+    const key = await keys.getKey(issuer, header.kid, header.alg);
+    if (!verifySignature(key, header.alg, signingInput, signature)) {
+      throw new InvalidTokenError('signature verification failed', 'bad_signature');
+    }
+    checkClaims(payload, options, now);
+    const context = toContext(payload, header, options);
+    await runValidate(options, payload, header);
+    cache?.set(token, { context, key }, payload.exp!);
+    return { ...context, token };
+  };
+}

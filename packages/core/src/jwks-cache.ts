@@ -131,7 +131,7 @@ export class JwksCache {
       if (keys.length === 0) throw new FetchFailure(jwksUri, 'no usable key in the JWKS');
       const ttl = Math.min(Math.max(maxAge ?? jwks.cacheMaxAge, jwks.cacheMaxAgeBounds[0]), jwks.cacheMaxAgeBounds[1]);
       publish('jwks', { issuer: source.issuer, outcome: 'fetched', keys: keys.length, skipped });
-      entry.ttl = ttl * 1000;
+      entry.ttl = Math.max(1, ttl * 1000); // 0 would mean "never expires" to lru-cache
       return toKeySet(carryOver(stale, keys), started, false, Date.now() + (ttl + jwks.maxStale) * 1000);
     } catch (err) {
       publish('jwks', { issuer: source.issuer, outcome: 'failed', detail: err instanceof FetchFailure ? err.detail : 'error' });

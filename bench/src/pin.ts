@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+
+let available: boolean | undefined;
+
+/**
+ * Whether `taskset` exists and the machine has at least two CPUs to pin to.
+ *
+ * @example
+ * if (canPin()) pinProcess(process.pid, 0);
+ */
+export function canPin(): boolean {
+  if (available === undefined) {
+    try {
+      execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+      available = true;
+    } catch {
+      available = false;
+    }
+  }
+  return available;
+}
+
+/**
+ * Pins every thread of process `pid` (`-a`: the libuv pool and V8's helpers too) to one CPU, so a
+ * "per core" figure includes the work WebCrypto hands to other threads. Returns false when it cannot.
+ *
+ * @example
+ * pinProcess(process.pid, 0);
+ */
+export function pinProcess(pid: number, cpu: number): boolean {
+  if (!canPin()) return false;
+  try {
+    execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Command prefix that starts a program pinned to `cpu`, or nothing when pinning is unavailable.
+ *
+ * @example
+ * spawn(...[...pinnedPrefix(1), 'node', 'server.js']);
+ */
+export function pinnedPrefix(cpu: number): string[] {
+  return canPin() ? ['taskset', '-c', String(cpu)] : [];
+}

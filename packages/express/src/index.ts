@@ -8,14 +8,15 @@
  */
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import {
-  checkScopes,
   createAuthenticator,
   errorResponse,
   fromNodeRequest,
   isAuthError,
   MissingCredentialsError,
+  scopeGuard,
   type AuthContext,
   type AuthenticatorOptions,
+  type ScopeCheckOptions,
 } from '@portcullis/core';
 
 export type { AuthContext, AuthenticatorOptions } from '@portcullis/core';
@@ -31,11 +32,11 @@ declare global {
   }
 }
 
-/** Options of {@link requireScopes}. */
-export interface RequireScopesOptions {
-  /** `'all'` (default): every listed scope is needed. `'any'`: one of them is enough. */
-  mode?: 'all' | 'any';
-}
+/**
+ * Options of {@link requireScopes}: `mode` — `'all'` (default) needs every listed scope, `'any'` one of
+ * them; `realm` — realm of the 401 challenge when the request was never authenticated, default `'api'`.
+ */
+export type RequireScopesOptions = ScopeCheckOptions;
 
 /**
  * Builds middleware that authenticates each request and sets `req.auth`.
@@ -79,16 +80,18 @@ export function authenticate(options: AuthenticatorOptions): RequestHandler {
  * Builds middleware that lets a request through only when `req.auth` holds the required scopes.
  *
  * Answers 403 `insufficient_scope` (with `scope="…"` in the challenge, RFC 6750 §3.1) when a scope is
- * missing, and 401 when the request was never authenticated. Place it after {@link authenticate}.
+ * missing, and 401 when the request was never authenticated. Place it after {@link authenticate}. The
+ * scopes are validated now (core's `scopeGuard`): an empty list or an empty scope throws a `TypeError`.
  *
  * @example
  * app.post('/messages', requireScopes('write:messages'), createMessage);
  * app.get('/admin', requireScopes(['admin', 'support'], { mode: 'any' }), showAdmin);
  */
-export function requireScopes(scopes: string | string[], options: RequireScopesOptions = {}): RequestHandler {
+export function requireScopes(scopes: string | readonly string[], options: RequireScopesOptions = {}): RequestHandler {
+  const check = scopeGuard(scopes, options);
   return function portcullisRequireScopes(req: Request, _res: Response, next: NextFunction): void {
     try {
-      checkScopes(req.auth, scopes, options);
+      check(req.auth);
     } catch (err) {
       next(err);
       return;

@@ -104,6 +104,20 @@ describe.each(expressMajors)('requireScopes() on %s', (_label, express) => {
     expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
   });
 
+  it('names the configured realm in that 401', async () => {
+    const bare = whoamiApp(express, requireScopes('read:messages', { realm: 'orders' }));
+    const res = await request(bare).get('/whoami');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="orders"');
+  });
+
+  it('validates its arguments at construction, not per request', () => {
+    expect(() => requireScopes([])).toThrow(TypeError);
+    expect(() => requireScopes('')).toThrow(TypeError);
+    expect(() => requireScopes(['read', ''])).toThrow(TypeError);
+    expect(() => requireScopes('read', { mode: 'some' as 'any' })).toThrow(TypeError);
+  });
+
   it('answers 401 under optional authentication when no credential came', async () => {
     const optional = whoamiApp(
       express,

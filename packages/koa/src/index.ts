@@ -7,14 +7,15 @@
  */
 import type { Middleware } from 'koa';
 import {
-  checkScopes,
   createAuthenticator,
   errorResponse,
   fromNodeRequest,
   isAuthError,
   MissingCredentialsError,
+  scopeGuard,
   type AuthContext,
   type AuthenticatorOptions,
+  type ScopeCheckOptions,
 } from '@portcullis/core';
 
 export type { AuthContext, AuthenticatorOptions } from '@portcullis/core';
@@ -26,11 +27,11 @@ declare module 'koa' {
   }
 }
 
-/** Options of {@link requireScopes}. */
-export interface RequireScopesOptions {
-  /** `'all'` (default): every listed scope is needed. `'any'`: one of them is enough. */
-  mode?: 'all' | 'any';
-}
+/**
+ * Options of {@link requireScopes}: `mode` — `'all'` (default) needs every listed scope, `'any'` one of
+ * them; `realm` — realm of the 401 challenge when the request was never authenticated, default `'api'`.
+ */
+export type RequireScopesOptions = ScopeCheckOptions;
 
 /**
  * Builds middleware that authenticates each request and sets `ctx.state.auth`.
@@ -72,15 +73,17 @@ export function authenticate(options: AuthenticatorOptions): Middleware {
  * Builds middleware that lets a request through only when `ctx.state.auth` holds the required scopes.
  *
  * Throws 403 `insufficient_scope` (with `scope="…"` in the challenge, RFC 6750 §3.1) when a scope is
- * missing, and 401 when the request was never authenticated. Place it after {@link authenticate}.
+ * missing, and 401 when the request was never authenticated. Place it after {@link authenticate}. The
+ * scopes are validated now (core's `scopeGuard`): an empty list or an empty scope throws a `TypeError`.
  *
  * @example
  * router.post('/messages', requireScopes('write:messages'), createMessage);
  * router.get('/admin', requireScopes(['admin', 'support'], { mode: 'any' }), showAdmin);
  */
-export function requireScopes(scopes: string | string[], options: RequireScopesOptions = {}): Middleware {
+export function requireScopes(scopes: string | readonly string[], options: RequireScopesOptions = {}): Middleware {
+  const check = scopeGuard(scopes, options);
   return async function portcullisRequireScopes(ctx, next) {
-    checkScopes(ctx.state.auth, scopes, options);
+    check(ctx.state.auth);
     await next();
   };
 }

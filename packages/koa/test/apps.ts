@@ -16,13 +16,16 @@ export const koaMajors: Array<[string, KoaClass, string]> = [
   ['koa 2', Koa2, (require('koa2/package.json') as { version: string }).version],
 ];
 
-/** Runs `chain` for requests to `path` only; other paths fall through. A minimal stand-in for a router. */
+/**
+ * Runs `chain` for requests to `path` only, then continues downstream; other paths skip it. A minimal
+ * stand-in for a router.
+ */
 export function at(path: string, ...chain: Middleware[]): Middleware {
   return async function route(ctx, next) {
     if (ctx.path !== path) return next();
-    const run = async (i: number): Promise<void> => {
+    const run = async (i: number): Promise<unknown> => {
       const middleware = chain[i];
-      if (middleware) await middleware(ctx, () => run(i + 1));
+      return middleware ? middleware(ctx, () => run(i + 1)) : next();
     };
     await run(0);
   };

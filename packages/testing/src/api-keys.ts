@@ -1,6 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** Options of {@link generateApiKey}. */
+/**
+ * Options of {@link generateApiKey}.
+ *
+ * @example
+ * generateApiKey({ id: 'ci', scopes: ['deploy'], expiresAt: '2030-01-01T00:00:00Z' });
+ */
 export interface GenerateApiKeyOptions {
   /** Record id, as listed in `apiKeys.keys`. Default: `'key_'` plus 8 random hex characters. */
   id?: string;
@@ -14,7 +19,12 @@ export interface GenerateApiKeyOptions {
   prefix?: string;
 }
 
-/** The stored form of an API key: only its SHA-256, never the key itself. */
+/**
+ * The stored form of an API key: only its SHA-256, never the key itself.
+ *
+ * @example
+ * const { record } = generateApiKey(); // { id: 'key_…', sha256: '9f86…' }
+ */
 export interface ApiKeyRecord {
   id: string;
   /** Lower-case hex SHA-256 of the UTF-8 key string. */

@@ -3,12 +3,20 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { createSigningKey, publicKeyPem, randomKid, type SigningKey } from './keys.js';
 import { buildPayload, signPayload, type SignerContext, type TestClaims } from './tokens.js';
 
-/** A preset: takes the same claim overrides as `sign()` and returns a token that must be rejected. */
+/**
+ * A preset: takes the same claim overrides as `sign()` and returns a token that must be rejected.
+ *
+ * @example
+ * const token = await issuer.badTokens.tampered({ scope: 'read' });
+ */
 export type BadTokenPreset = (claims?: TestClaims) => Promise<string>;
 
 /**
  * Tokens a verifier must refuse, each built the way a real attacker or a real bug would build it.
  * Caller claims are applied first, then the defect, so the defect always survives.
+ *
+ * @example
+ * await request(app).get('/me').auth(await issuer.badTokens.keyConfusion(), { type: 'bearer' }).expect(401);
  */
 export interface BadTokens {
   /** Properly signed, but `exp` passed an hour ago — far beyond any sane clock tolerance (RFC 7519 §4.1.4). */

@@ -13,6 +13,9 @@ import { Readable, pipeline } from 'node:stream';
  * - `redirect` — `302` to another path on the same server that serves the real document.
  * - `wrongIssuer` — discovery whose `issuer` is not this issuer's URL (discovery only).
  * - `noUsableKeys` — a JWKS holding only keys a verifier must not use (JWKS only).
+ *
+ * @example
+ * issuer.setFault('garbage', { target: 'jwks' });
  */
 export type Fault =
   | 'down'
@@ -29,7 +32,12 @@ export type Fault =
 /** Which endpoints a fault affects; `'discovery'` covers both metadata paths. */
 export type FaultTarget = 'jwks' | 'discovery' | 'all';
 
-/** Options of `setFault()`. */
+/**
+ * Options of `setFault()`.
+ *
+ * @example
+ * issuer.setFault('slow', { target: 'discovery', delayMs: 2000 });
+ */
 export interface FaultOptions {
   /** Endpoints the fault applies to. Default `'all'`. */
   target?: FaultTarget;
@@ -49,7 +57,12 @@ const FAULTS: readonly Fault[] = [
 ];
 const TARGETS: readonly FaultTarget[] = ['jwks', 'discovery', 'all'];
 
-/** Size of the `huge` body: comfortably above any sane JWKS size limit. */
+/**
+ * Size of the `huge` body: comfortably above any sane JWKS size limit.
+ *
+ * @example
+ * expect(bytesRead).toBeLessThan(HUGE_BODY_BYTES); // the client stopped reading in time
+ */
 export const HUGE_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
@@ -69,7 +82,12 @@ export function toFaultSetting(fault: Fault | null, options: FaultOptions = {}):
   return { fault, target, delayMs };
 }
 
-/** Whether `setting` changes what the `kind` endpoint answers. */
+/**
+ * Whether `setting` changes what the `kind` endpoint answers.
+ *
+ * @example
+ * faultApplies(toFaultSetting('wrongIssuer'), 'jwks'); // false — it only concerns discovery
+ */
 export function faultApplies(setting: FaultSetting | null, kind: 'jwks' | 'discovery'): setting is FaultSetting {
   if (setting === null || (setting.target !== 'all' && setting.target !== kind)) return false;
   if (setting.fault === 'wrongIssuer') return kind === 'discovery';

@@ -8,7 +8,12 @@ import { KeyRing, type RotateOptions } from './key-ring.js';
 import { createUnusableKeys, type Alg } from './keys.js';
 import { signToken, type SignerContext, type SignOptions, type TestClaims } from './tokens.js';
 
-/** Options of {@link createTestIssuer}. */
+/**
+ * Options of {@link createTestIssuer}.
+ *
+ * @example
+ * await createTestIssuer({ audience: 'https://orders.example.test', algorithms: ['ES256', 'RS256'] });
+ */
 export interface TestIssuerOptions {
   /** `aud` of minted tokens, and the audience in `issuer.options`. Default `'https://api.example.test'`. */
   audience?: string | string[];
@@ -20,7 +25,14 @@ export interface TestIssuerOptions {
   secret?: string | Uint8Array;
 }
 
-/** A running issuer. See {@link createTestIssuer}. */
+/**
+ * A running issuer. See {@link createTestIssuer}.
+ *
+ * @example
+ * const token = await issuer.sign({ scope: ['read'] }, { expiresIn: '1h' });
+ * issuer.setFault('down');
+ * expect(issuer.requests.jwks).toBe(1);
+ */
 export interface TestIssuer {
   /** `http://127.0.0.1:<port>` — also the `iss` of minted tokens. */
   readonly url: string;
@@ -110,10 +122,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       state.fault = toFaultSetting(fault, faultOptions);
     },
     setJwks: (jwks) => {
-      if (jwks !== null && (typeof jwks !== 'object' || !Array.isArray(jwks.keys))) {
-        throw new TypeError('setJwks: expected { keys: [...] } or null');
-      }
-      state.custom = jwks === null ? null : JSON.stringify(jwks);
+      state.custom = serializeJwks(jwks);
     },
     jwks: () => state.ring.jwks(),
     get requests() {
@@ -141,6 +150,14 @@ function readOptions(options: TestIssuerOptions): Required<Omit<TestIssuerOption
   }
   const key = secret === undefined ? new Uint8Array(randomBytes(32)) : typeof secret === 'string' ? Buffer.from(secret) : secret;
   return { audience: Array.isArray(audience) ? [...audience] : audience, algorithms, port, secret: key };
+}
+
+function serializeJwks(jwks: { keys: unknown[] } | null): string | null {
+  if (jwks === null) return null;
+  if (typeof jwks !== 'object' || !Array.isArray(jwks.keys)) {
+    throw new TypeError('setJwks: expected { keys: [...] } or null');
+  }
+  return JSON.stringify(jwks);
 }
 
 function endpointOf(path: string): { endpoint: Endpoint; moved: boolean } | undefined {

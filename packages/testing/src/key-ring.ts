@@ -1,7 +1,12 @@
 import type { JWK } from 'jose';
 import { createSigningKey, isAlg, SUPPORTED_ALGS, type Alg, type SigningKey } from './keys.js';
 
-/** Options of {@link KeyRing.rotate}. */
+/**
+ * Options of `issuer.rotate()`.
+ *
+ * @example
+ * const { kid } = await issuer.rotate({ keepOld: false, alg: 'ES256' });
+ */
 export interface RotateOptions {
   /** Keep publishing the replaced key so tokens it signed still verify. Default `true`. */
   keepOld?: boolean;

@@ -2,7 +2,12 @@ import { generateKeyPair as generateNodeKeyPair, randomBytes } from 'node:crypto
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 
-/** Asymmetric JWS algorithms a test issuer can publish keys for (RFC 7518 §3.1, RFC 8037 §3.1). */
+/**
+ * Asymmetric JWS algorithms a test issuer can publish keys for (RFC 7518 §3.1, RFC 8037 §3.1).
+ *
+ * @example
+ * const alg: Alg = 'PS256';
+ */
 export type Alg =
   | 'RS256'
   | 'RS384'
@@ -15,7 +20,12 @@ export type Alg =
   | 'ES512'
   | 'EdDSA';
 
-/** Every {@link Alg}, in the order a verifier usually lists them. */
+/**
+ * Every {@link Alg}, in the order a verifier usually lists them.
+ *
+ * @example
+ * const issuer = await createTestIssuer({ algorithms: [...SUPPORTED_ALGS] });
+ */
 export const SUPPORTED_ALGS: readonly Alg[] = [
   'RS256',
   'RS384',

@@ -4,13 +4,28 @@ import type { Alg } from './keys.js';
 import type { KeyRing } from './key-ring.js';
 import { parseTimeSpan } from './time-span.js';
 
-/** Claims for a minted token. `scope` may be given as a list; it is joined with spaces (RFC 9068 §2.2.3). */
+/**
+ * Claims for a minted token. `scope` may be given as a list; it is joined with spaces (RFC 9068 §2.2.3).
+ *
+ * @example
+ * const claims: TestClaims = { sub: 'alice', scope: ['read', 'write'] };
+ */
 export type TestClaims = Omit<JWTPayload, 'scope'> & { scope?: string | string[] };
 
-/** HMAC algorithms `sign()` can use with the issuer's shared `secret`. */
+/**
+ * HMAC algorithms `sign()` can use with the issuer's shared `secret`.
+ *
+ * @example
+ * await issuer.sign({}, { alg: 'HS256' });
+ */
 export type HmacAlg = 'HS256' | 'HS384' | 'HS512';
 
-/** Options of `issuer.sign()`. Every field is optional. */
+/**
+ * Options of `issuer.sign()`. Every field is optional.
+ *
+ * @example
+ * await issuer.sign({}, { alg: 'ES256', expiresIn: '1h', notBefore: 30, header: { cty: 'x' } });
+ */
 export interface SignOptions {
   /**
    * Algorithm to sign with. Default: the algorithm of the current default key (the first of

@@ -3,19 +3,21 @@
  * credential, verifies it, and resolves to the caller's identity — or rejects with the AuthError
  * that already carries the HTTP answer.
  */
+import { createSecretKey } from 'node:crypto';
 import { createApiKeyVerifier, type ApiKeyVerifier } from './api-keys.js';
 import { AuthError, InvalidRequestError, InvalidTokenError, MissingCredentialsError, isAuthError } from './errors.js';
 import { extractCredential } from './extract.js';
 import { JwksCache } from './jwks-cache.js';
-import { publish } from './observe.js';
+import { listening, publish } from './observe.js';
 import { resolveOptions, type AuthenticatorOptions, type ResolvedOptions } from './options.js';
 import type { VerificationKey } from './signature.js';
 import type { AuthContext, Authenticator, RequestLike } from './types.js';
 import { createJwtVerifier, type JwtVerifier, type KeyProvider } from './verify-jwt.js';
 
 function secretKeys(options: ResolvedOptions): KeyProvider {
-  const key: VerificationKey = { algorithms: options.algorithms, key: options.secret as Uint8Array, retired: false };
-  return { getKey: async () => key };
+  const secret = options.secret!;
+  const key: VerificationKey = { algorithms: options.algorithms, key: secret instanceof Uint8Array ? createSecretKey(secret) : secret, retired: false };
+  return { peekKey: () => key, getKey: async () => key };
 }
 
 function jwtVerifier(options: ResolvedOptions): JwtVerifier | undefined {
@@ -30,6 +32,7 @@ function toAuthError(err: unknown): AuthError {
 }
 
 function report(result: AuthContext | AuthError): void {
+  if (!listening('auth')) return;
   if (result instanceof AuthError) {
     publish('auth', { outcome: 'failure', status: result.status, code: result.code, reason: result.reason });
   } else {

@@ -33,11 +33,17 @@ function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
   const space = header.indexOf(' ');
   const scheme = space < 0 ? header : header.slice(0, space);
-  if (scheme.toLowerCase() !== 'bearer') return undefined;
-  const token = space < 0 ? '' : header.slice(space + 1).replace(/^ +/, '').replace(/[ \t]+$/, '');
-  if (token === '') throw new InvalidRequestError('empty Bearer token');
-  if (/[ \t]/.test(token)) throw new InvalidRequestError('more than one Bearer token', 'multiple_credentials');
-  if (!B64TOKEN.test(token)) throw new InvalidRequestError('malformed Bearer token');
+  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return undefined;
+  let start = space + 1;
+  while (header.charCodeAt(start) === 0x20) start++;
+  let end = header.length;
+  while (end > start && (header.charCodeAt(end - 1) === 0x20 || header.charCodeAt(end - 1) === 0x09)) end--;
+  if (space < 0 || start >= end) throw new InvalidRequestError('empty Bearer token');
+  const token = header.slice(start, end);
+  if (!B64TOKEN.test(token)) {
+    const doubled = /[ \t]/.test(token);
+    throw new InvalidRequestError(doubled ? 'more than one Bearer token' : 'malformed Bearer token', doubled ? 'multiple_credentials' : 'malformed_request');
+  }
   return token;
 }
 

@@ -80,6 +80,13 @@ export class JwksCache {
     });
   }
 
+  /** The key named `kid` if its set is cached and fresh — no fetch, no promise. */
+  peekKey(issuer: string, kid: string | undefined): VerificationKey | undefined {
+    if (kid === undefined) return undefined;
+    const id = this.#sourceOfIssuer.get(issuer);
+    return id === undefined ? undefined : this.#cache.get(id)?.byKid.get(kid);
+  }
+
   /**
    * The key for a token from `issuer` with header `kid`. Rejects with `InvalidTokenError` when the
    * key is not published, or `KeysUnavailableError` (503) when keys cannot be obtained.

@@ -30,3 +30,13 @@ export function publish(channel: keyof typeof channels, message: Record<string, 
   const target = channels[channel];
   if (target.hasSubscribers) target.publish(message);
 }
+
+/**
+ * Whether anyone listens on a channel: lets the hot path skip building messages.
+ *
+ * @example
+ * if (listening('auth')) publish('auth', buildMessage())
+ */
+export function listening(channel: keyof typeof channels): boolean {
+  return channels[channel].hasSubscribers;
+}

@@ -3,6 +3,7 @@
  * canonical base64url segments, UTF-8 JSON objects for header and payload. JWE (five segments) and
  * the JSON serialization are refused here, so they never reach crypto.
  */
+import { isUtf8 } from 'node:buffer';
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import { InvalidTokenError } from './errors.js';
 
@@ -16,8 +17,7 @@ export interface ParsedJwt {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-// fatal: invalid UTF-8 is an error, not U+FFFD. ignoreBOM keeps a BOM in the text, where JSON.parse refuses it.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 function malformed(what: string): InvalidTokenError {
   return new InvalidTokenError(`malformed token: ${what}`, 'malformed_token');
@@ -26,19 +26,23 @@ function malformed(what: string): InvalidTokenError {
 /** Decodes base64url, refusing padding, foreign characters and non-canonical trailing bits. */
 function decodeSegment(segment: string, what: string): Buffer {
   if (!BASE64URL.test(segment) || segment.length % 4 === 1) throw malformed(`${what} is not base64url`);
-  const bytes = Buffer.from(segment, 'base64url');
-  // Buffer ignores leftover bits; re-encoding exposes a segment that has some set (a second
-  // spelling of the same bytes).
-  if (bytes.toString('base64url') !== segment) throw malformed(`${what} is not canonical base64url`);
-  return bytes;
+  // The last character of an unpadded segment carries 2 (length % 4 = 3) or 4 (length % 4 = 2)
+  // bits that encode nothing. Buffer ignores them; set, they are a second spelling of the same bytes.
+  const rest = segment.length % 4;
+  if (rest !== 0 && (ALPHABET.indexOf(segment[segment.length - 1]!) & (rest === 2 ? 0x0f : 0x03)) !== 0) {
+    throw malformed(`${what} is not canonical base64url`);
+  }
+  return Buffer.from(segment, 'base64url');
 }
 
 function decodeJsonObject(segment: string, what: string): Record<string, unknown> {
+  const bytes = decodeSegment(segment, what);
+  // Invalid UTF-8 is refused, not replaced by U+FFFD; a BOM stays in the text, where JSON.parse refuses it.
+  if (!isUtf8(bytes)) throw malformed(`${what} is not UTF-8 JSON`);
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(decodeSegment(segment, what)));
-  } catch (err) {
-    if (err instanceof InvalidTokenError) throw err;
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
     throw malformed(`${what} is not UTF-8 JSON`);
   }
   // RFC 7519 §7.2 step 10: the claims set must be a JSON object — not an array, string or null.

@@ -40,6 +40,7 @@ function asymmetricInput(alg: string, key: KeyObject): VerifyKeyObjectInput {
 }
 
 function verifyHmac(hash: string, secret: Uint8Array | KeyObject, data: Buffer, signature: Buffer): boolean {
+  // Compared in constant time: a timing leak would let an attacker forge a MAC byte by byte.
   const expected = createHmac(hash, secret).update(data).digest();
   return expected.length === signature.length && timingSafeEqual(expected, signature);
 }

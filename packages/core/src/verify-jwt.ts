@@ -9,11 +9,14 @@ import type { ResolvedOptions } from './options.js';
 import { parseJwt } from './parse-jwt.js';
 import { scopesFromClaims } from './scopes.js';
 import { verifySignature, type VerificationKey } from './signature.js';
-import { TokenCache } from './token-cache.js';
+import { TokenCache, type CachedVerification } from './token-cache.js';
 import type { AuthContext } from './types.js';
 
 /** Where verification keys come from: the JWKS cache, or the configured HMAC secret. */
 export interface KeyProvider {
+  /** The key if it is at hand right now (no fetch, no wait): the hot path. */
+  peekKey(issuer: string, kid: string | undefined): VerificationKey | undefined;
+  /** The key, fetching or refreshing as needed. */
   getKey(issuer: string, kid: string | undefined, alg: string): Promise<VerificationKey>;
 }
 
@@ -61,12 +64,10 @@ function toContext(payload: JWTPayload, header: JWTHeaderParameters, options: Re
 export function createJwtVerifier(options: ResolvedOptions, keys: KeyProvider): JwtVerifier {
   const cache = options.tokenCache === false ? undefined : new TokenCache(options.tokenCache);
 
-  async function fromCache(token: string, now: number): Promise<AuthContext | undefined> {
-    const hit = cache?.get(token);
-    if (hit === undefined) return undefined;
+  async function fromCache(hit: CachedVerification, token: string, now: number): Promise<AuthContext> {
     const { claims, header } = hit.context;
     checkLifetime(claims!, options, now);
-    await runValidate(options, claims!, header!);
+    if (options.validate !== undefined) await runValidate(options, claims!, header!);
     return { ...hit.context, token };
   }
 
@@ -74,18 +75,18 @@ export function createJwtVerifier(options: ResolvedOptions, keys: KeyProvider): 
     // The cap comes first: an oversized token costs nothing to refuse.
     if (token.length > options.maxTokenSize) throw new InvalidTokenError('token too large', 'token_too_large');
     const now = Date.now() / 1000;
-    const cached = await fromCache(token, now);
-    if (cached !== undefined) return cached;
+    const hit = cache?.get(token);
+    if (hit !== undefined) return fromCache(hit, token, now);
     const { header, payload, signingInput, signature } = parseJwt(token);
     checkHeader(header, options);
     const issuer = checkIssuer(payload, options);
-    const key = await keys.getKey(issuer, header.kid, header.alg);
+    const key = keys.peekKey(issuer, header.kid) ?? (await keys.getKey(issuer, header.kid, header.alg));
     if (!verifySignature(key, header.alg, signingInput, signature)) {
       throw new InvalidTokenError('signature verification failed', 'bad_signature');
     }
     checkClaims(payload, options, now);
     const context = toContext(payload, header, options);
-    await runValidate(options, payload, header);
+    if (options.validate !== undefined) await runValidate(options, payload, header);
     cache?.set(token, { context, key }, payload.exp!);
     return { ...context, token };
   };

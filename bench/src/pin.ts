@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
 
 let available: boolean | undefined;
 
@@ -10,6 +11,7 @@ let available: boolean | undefined;
  */
 export function canPin(): boolean {
   if (available === undefined) {
+    if (cpus().length < 2) return (available = false);
     try {
       execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
       available = true;
@@ -38,11 +40,23 @@ export function pinProcess(pid: number, cpu: number): boolean {
 }
 
 /**
- * Command prefix that starts a program pinned to `cpu`, or nothing when pinning is unavailable.
+ * Command prefix that starts a program pinned to `cpus` (a CPU number or a taskset list such as
+ * `'0-1'`), or nothing when pinning is unavailable. Children inherit the parent's affinity, so a
+ * child meant to use every CPU needs this too once the parent is pinned.
  *
  * @example
  * spawn(...[...pinnedPrefix(1), 'node', 'server.js']);
  */
-export function pinnedPrefix(cpu: number): string[] {
-  return canPin() ? ['taskset', '-c', String(cpu)] : [];
+export function pinnedPrefix(cpus: number | string): string[] {
+  return canPin() ? ['taskset', '-c', String(cpus)] : [];
+}
+
+/**
+ * The taskset list of every CPU of this machine, e.g. `'0-1'`.
+ *
+ * @example
+ * pinnedPrefix(allCpus());
+ */
+export function allCpus(): string {
+  return `0-${cpus().length - 1}`;
 }

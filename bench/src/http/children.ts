@@ -26,12 +26,19 @@ export async function startServer(config: ServerConfig, cpu: number): Promise<Se
   const [command, ...args] = [...pinnedPrefix(cpu), ...node];
   const child = spawn(command!, args, {
     cwd: BENCH_DIR,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stderr is kept, not shown: Express's default handler logs every 401 it answers.
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
   live.add(child);
   child.once('exit', () => live.delete(child));
-  const port = await waitForPort(child, config.kind);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-2000);
+  });
+  const port = await waitForPort(child, config.kind).catch((err: Error) => {
+    throw new Error(`${err.message}${stderr ? `; stderr: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+  });
   return { config, url: `http://127.0.0.1:${port}/api`, pid: child.pid! };
 }
 

@@ -14,13 +14,13 @@ const JSONWEBTOKEN_ALGS = new Set(['RS256', 'PS256', 'ES256', 'HS256']);
 /**
  * express-oauth2-jwt-bearer's `auth()` middleware, called with a minimal Express-shaped request (the
  * fields it reads: headers, method, url, protocol, `get`, `is`). A fresh request object per call,
- * as a server would have.
+ * as a server would have. `extra` overrides options (the JWKS section shortens the cooldown, in ms).
  *
  * @example
  * const op = createAuth0Verifier(fixture, fixture.algs.get('RS256')!).bind(tokens);
  */
-export function createAuth0Verifier(fixture: Fixture, alg: AlgFixture): Verifier {
-  const common = { issuer: fixture.issuerUrl, audience: fixture.audience, tokenSigningAlg: alg.alg };
+export function createAuth0Verifier(fixture: Fixture, alg: AlgFixture, extra: { cooldownDuration?: number } = {}): Verifier {
+  const common = { issuer: fixture.issuerUrl, audience: fixture.audience, tokenSigningAlg: alg.alg, ...extra };
   const options = alg.alg === 'HS256' ? { ...common, secret: fixture.secret } : { ...common, jwksUri: fixture.jwksUri };
   return expressVerifier(auth(options) as ExpressLike, (token) => expressRequest(token));
 }

@@ -17,13 +17,19 @@ export function portcullisOptions(fixture: Fixture, alg: string): AuthenticatorO
 /**
  * `@portcullis/core` called directly with a RequestLike (a fresh object per call). `cache: false` is
  * the cold path (`tokenCache: false`: every call checks the signature); `cache: true` keeps the
- * default verified-token cache, which the driver fills before timing.
+ * default verified-token cache, which the driver fills before timing. `extra` overrides options
+ * (the JWKS section shortens the cooldown).
  *
  * @example
  * const cold = createPortcullisVerifier(fixture, fixture.algs.get('RS256')!, false);
  */
-export function createPortcullisVerifier(fixture: Fixture, alg: AlgFixture, cache: boolean): Verifier {
-  const options = portcullisOptions(fixture, alg.alg);
+export function createPortcullisVerifier(
+  fixture: Fixture,
+  alg: AlgFixture,
+  cache: boolean,
+  extra: Partial<AuthenticatorOptions> = {},
+): Verifier {
+  const options = { ...portcullisOptions(fixture, alg.alg), ...extra };
   const authenticate = createAuthenticator(cache ? options : { ...options, tokenCache: false });
   return {
     kind: 'async',

@@ -98,6 +98,13 @@ describe.each(expressMajors)('authenticate() on %s', (label, express, version) =
       expect(res.headers['www-authenticate']).toMatch(INVALID_REQUEST);
     });
 
+    it.each(['api_key', 'x-api-key'])('a valid API key only in the query string (?%s=)', async (name) => {
+      const res = await request(app).get('/whoami').query({ [name]: reportsKey.key });
+      expect(res.status).toBe(400);
+      expect(res.headers['www-authenticate']).toMatch(INVALID_REQUEST);
+      expect(res.text).not.toContain(reportsKey.key);
+    });
+
     it('a valid token only in the query string (never accepted by default)', async () => {
       const token = await issuer.sign();
       const res = await request(app).get('/whoami').query({ access_token: token });

@@ -34,8 +34,8 @@ const FULL = {
   distinctTokens: 10_000,
   inprocRounds: 5,
   inprocSliceMs: 250,
-  httpRounds: 3,
-  httpSeconds: 4,
+  httpRounds: 5,
+  httpSeconds: 2,
   memoryTokens: 100_000,
 };
 

@@ -7,6 +7,8 @@ export interface LoadResult {
   ok: number;
   non2xx: number;
   errors: number;
+  /** CPU time of this (load-generating) process ÷ wall time: near 1 means the client, not the server, was the limit. */
+  clientCpu: number;
 }
 
 /** How long or how much to run. */
@@ -45,6 +47,16 @@ export async function runLoad(url: string, tokens: readonly string[], connection
             },
           ],
         };
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
   const result = await autocannon(options);
-  return { rate: result['2xx'] / result.duration, ok: result['2xx'], non2xx: result.non2xx, errors: result.errors };
+  const used = process.cpuUsage(cpu);
+  const wallMicros = Number(process.hrtime.bigint() - started) / 1000;
+  return {
+    rate: result['2xx'] / result.duration,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    clientCpu: (used.user + used.system) / wallMicros,
+  };
 }

@@ -43,6 +43,8 @@ export interface HttpCell {
   ratios: number[];
   non2xx: number;
   errors: number;
+  /** Load generator's CPU share per round (see LoadResult.clientCpu). */
+  clientCpu: number[];
 }
 
 /**
@@ -122,6 +124,7 @@ async function runRound(
     if (!server || cell.status !== 'ok') continue;
     const r = await runLoad(server.url, tokens[cell.mode], settings.httpConnections, { seconds: settings.httpSeconds });
     cell.rates.push(r.rate);
+    cell.clientCpu.push(r.clientCpu);
     cell.non2xx += r.non2xx;
     cell.errors += r.errors;
   }
@@ -138,5 +141,5 @@ function addRatios(cells: HttpCell[], index: number): void {
 }
 
 function newCell(kind: ServerKind, mode: HttpMode): HttpCell {
-  return { kind, mode, status: 'ok', rates: [], ratios: [], non2xx: 0, errors: 0 };
+  return { kind, mode, status: 'ok', rates: [], ratios: [], non2xx: 0, errors: 0, clientCpu: [] };
 }

@@ -45,6 +45,10 @@ function verifyHmac(hash: string, secret: Uint8Array | KeyObject, data: Buffer, 
   return expected.length === signature.length && timingSafeEqual(expected, signature);
 }
 
+function secretLength(secret: Uint8Array | KeyObject): number {
+  return secret instanceof Uint8Array ? secret.byteLength : (secret.symmetricKeySize ?? 0);
+}
+
 function expectedLength(alg: string, key: VerificationKey): number | undefined {
   const spec = ALGORITHMS.get(alg);
   if (spec?.signatureLength !== undefined) return spec.signatureLength;
@@ -64,7 +68,10 @@ export function verifySignature(key: VerificationKey, alg: string, data: Buffer,
   if (!key.algorithms.has(alg)) return false;
   const spec = ALGORITHMS.get(alg);
   if (spec === undefined || signature.length !== expectedLength(alg, key)) return false;
-  if (spec.family === 'HMAC') return verifyHmac(spec.hash as string, key.key, data, signature);
+  if (spec.family === 'HMAC') {
+    // RFC 7518 §3.2: a key shorter than the hash output MUST NOT be used (HS384 needs 48 bytes, HS512 64).
+    return secretLength(key.key) >= signature.length && verifyHmac(spec.hash as string, key.key, data, signature);
+  }
   try {
     return verify(spec.hash ?? null, data, asymmetricInput(alg, key.key as KeyObject), signature);
   } catch {

@@ -44,6 +44,9 @@ export async function startExample(dir: string, env: Record<string, string> = {}
     cwd: dir,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, like a terminal job: signals reach tsx and the server process under it
+    // alike, and SIGKILL leaves no orphaned server holding a port (and the test runner's pipes) open.
+    detached: true,
   });
   let text = '';
   child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -52,7 +55,7 @@ export async function startExample(dir: string, env: Record<string, string> = {}
   try {
     await waitForReady(child, () => text, exited, timeoutMs);
   } catch (err) {
-    child.kill('SIGKILL');
+    await stop(child, exited, 'SIGKILL');
     throw err;
   }
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
@@ -78,13 +81,25 @@ function waitForReady(child: ChildProcess, text: () => string, exited: Promise<n
 }
 
 async function stop(child: ChildProcess, exited: Promise<number | null>, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  const running = child.exitCode === null && child.signalCode === null;
+  if (running) signalGroup(child, signal);
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
   try {
-    return await exited;
+    return running ? await exited : child.exitCode;
   } finally {
     clearTimeout(timer);
+    // Whatever is left of the group goes too, so no stray server keeps the pipes (and the test run) open.
+    signalGroup(child, 'SIGKILL');
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: the whole group has already exited.
   }
 }
 

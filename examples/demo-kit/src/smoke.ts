@@ -1,9 +1,10 @@
 /**
- * Smoke-test driver: starts an example exactly as `pnpm start` does (tsx with the `portcullis-source`
- * condition), reads the URL and the curl scenarios it prints, replays them over real HTTP, and stops it
- * with SIGTERM as Ctrl-C would.
+ * Smoke-test driver: starts an example with the command of its `start` script (Node with tsx's loader and
+ * the `portcullis-source` condition), reads the URL and the curl scenarios it prints, replays them over
+ * real HTTP, and stops it with a signal as Ctrl-C would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { READY_LINE } from './banner.js';
 
@@ -40,12 +41,13 @@ const CONFIG_VARIABLES = ['ISSUER', 'AUDIENCE', 'JWKS_URI', 'API_KEYS_FILE', 'UP
 export async function startExample(dir: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningExample> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...env };
   for (const name of CONFIG_VARIABLES) if (!(name in env)) delete childEnv[name];
-  const child = spawn(join(dir, 'node_modules', '.bin', 'tsx'), ['--conditions=portcullis-source', 'src/server.ts'], {
+  const [command, ...args] = startCommand(dir);
+  const child = spawn(command, args, {
     cwd: dir,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, like a terminal job: signals reach tsx and the server process under it
-    // alike, and SIGKILL leaves no orphaned server holding a port (and the test runner's pipes) open.
+    // Its own process group, like a terminal job: a signal reaches every process of the example, and
+    // SIGKILL leaves no orphaned server holding a port (and the test runner's pipes) open.
     detached: true,
   });
   let text = '';
@@ -61,6 +63,15 @@ export async function startExample(dir: string, env: Record<string, string> = {}
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
   if (!url) throw new Error(`no URL in the example's output:\n${text}`);
   return { url, scenarios: parseScenarios(text), output: () => text, stop: (signal, graceMs) => stop(child, exited, signal, graceMs) };
+}
+
+// The example's own `start` script, so the test runs what `pnpm start` runs: `node …` is this Node,
+// anything else a binary from the example's node_modules/.bin.
+function startCommand(dir: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const [program, ...args] = (pkg.scripts?.start ?? '').split(' ').filter(Boolean);
+  if (program === undefined) throw new Error(`${dir}/package.json has no start script`);
+  return [program === 'node' ? process.execPath : join(dir, 'node_modules', '.bin', program), ...args];
 }
 
 function waitForReady(child: ChildProcess, text: () => string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {

@@ -22,14 +22,15 @@ export function formatRate(value: number): string {
 }
 
 /**
- * A ratio for a table cell, e.g. `0.31×`.
+ * A ratio for a table cell, e.g. `0.31×`; `digits` decimals below 10.
  *
  * @example
  * formatRatio(0.3141); // '0.31×'
+ * formatRatio(0.8493, 3); // '0.849×'
  */
-export function formatRatio(value: number): string {
+export function formatRatio(value: number, digits = 2): string {
   if (!Number.isFinite(value)) return 'n/a';
-  return `${value >= 10 ? value.toFixed(0) : value.toFixed(2)}×`;
+  return `${value >= 10 ? value.toFixed(digits - 1) : value.toFixed(digits)}×`;
 }
 
 /**

@@ -47,7 +47,8 @@ function ratioRow(target: string, min: number, ratios: readonly number[] | undef
   const required = `≥ ${formatRatio(min)}`;
   if (!ratios || ratios.length === 0) return { target, required, measured: 'not measured', pass: null };
   const value = median(ratios);
-  return { target, required, measured: formatRatio(value), pass: value >= min };
+  // Three decimals, so a value just under the line never reads as the line itself.
+  return { target, required, measured: formatRatio(value, 3), pass: value >= min };
 }
 
 function coldTarget(cells: InprocCell[] | undefined, alg: string, min: number): TargetRow {
@@ -63,11 +64,19 @@ function warmTarget(cells: InprocCell[] | undefined): TargetRow {
   return ratioRow('core warm path, repeated token, RS256 ÷ jose 6 (same round)', 20, ratios);
 }
 
+/**
+ * Judged on requests per CPU second of the server (its per-core capacity), since on a shared 2-core
+ * machine a req/s ratio moves with whoever else holds CPU 1 and with a client-bound ceiling; the req/s
+ * ratio is shown beside it.
+ */
 function httpTarget(cells: HttpCell[] | undefined, kind: string, mode: string, min: number, label: string): TargetRow {
   const cell = cells?.find((c) => c.kind === kind && c.mode === mode && c.status === 'ok');
-  const row = ratioRow(label, min, cell?.ratios);
-  if (cell && cell.non2xx + cell.errors > 0) return { ...row, measured: `${row.measured} (${cell.non2xx} non-2xx!)`, pass: false };
-  return row;
+  const perCpu = cell && cell.cpuRatios.length > 0;
+  const row = ratioRow(label, min, perCpu ? cell.cpuRatios : cell?.ratios);
+  if (!cell || row.pass === null) return row;
+  if (cell.non2xx + cell.errors > 0) return { ...row, measured: `${row.measured} (${cell.non2xx} non-2xx!)`, pass: false };
+  const wall = formatRatio(median(cell.ratios), 3);
+  return { ...row, measured: perCpu ? `${row.measured} per server CPU-s (req/s: ${wall})` : `${row.measured} req/s` };
 }
 
 function jwksTargets(counts: JwksCount[] | undefined): TargetRow[] {

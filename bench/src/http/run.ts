@@ -3,6 +3,7 @@ import type { BenchSettings } from '../options.js';
 import type { ServerKind } from './apps.js';
 import { killAllServers, startServer, type ServerChild } from './children.js';
 import { runLoad } from './load.js';
+import { cpuSeconds } from './process-cpu.js';
 
 export type HttpMode = 'repeated' | 'distinct';
 const HTTP_MODES: readonly HttpMode[] = ['repeated', 'distinct'];
@@ -45,6 +46,12 @@ export interface HttpCell {
   errors: number;
   /** Load generator's CPU share per round (see LoadResult.clientCpu). */
   clientCpu: number[];
+  /** The server's CPU share per round (1 = its core was busy the whole run). */
+  serverCpu: number[];
+  /** 2xx responses per CPU second of the server, per round: its per-core capacity. */
+  cpuRates: number[];
+  /** cpuRate ÷ the ceiling's cpuRate, per round. */
+  cpuRatios: number[];
 }
 
 /**
@@ -76,7 +83,7 @@ export async function runHttp(fixture: Fixture, settings: BenchSettings, log: (l
     }
     for (let round = 1; round <= settings.httpRounds; round++) {
       log(`http: round ${round}/${settings.httpRounds}`);
-      await runRound(cells, servers, tokens, settings);
+      await runRound(cells, servers, tokens, settings, round);
       addRatios(cells, round - 1);
     }
   } finally {
@@ -118,13 +125,23 @@ async function runRound(
   servers: Map<ServerKind, ServerChild>,
   tokens: Record<HttpMode, string[]>,
   settings: BenchSettings,
+  round: number,
 ): Promise<void> {
-  for (const cell of cells) {
+  // Rotate the starting cell each round, as the in-process rounds do.
+  const offset = (round * 5) % cells.length;
+  for (let k = 0; k < cells.length; k++) {
+    const cell = cells[(k + offset) % cells.length]!;
     const server = servers.get(cell.kind);
     if (!server || cell.status !== 'ok') continue;
+    const cpuBefore = cpuSeconds(server.pid);
     const r = await runLoad(server.url, tokens[cell.mode], settings.httpConnections, { seconds: settings.httpSeconds });
+    const cpuAfter = cpuSeconds(server.pid);
     cell.rates.push(r.rate);
     cell.clientCpu.push(r.clientCpu);
+    if (cpuBefore !== undefined && cpuAfter !== undefined && cpuAfter > cpuBefore) {
+      cell.cpuRates.push(r.ok / (cpuAfter - cpuBefore));
+      cell.serverCpu.push((cpuAfter - cpuBefore) / settings.httpSeconds);
+    }
     cell.non2xx += r.non2xx;
     cell.errors += r.errors;
   }
@@ -137,9 +154,12 @@ function addRatios(cells: HttpCell[], index: number): void {
     const mine = cell.rates[index];
     const base = ceiling?.rates[index];
     if (mine !== undefined && base !== undefined) cell.ratios.push(mine / base);
+    const mineCpu = cell.cpuRates[index];
+    const baseCpu = ceiling?.cpuRates[index];
+    if (mineCpu !== undefined && baseCpu !== undefined) cell.cpuRatios.push(mineCpu / baseCpu);
   }
 }
 
 function newCell(kind: ServerKind, mode: HttpMode): HttpCell {
-  return { kind, mode, status: 'ok', rates: [], ratios: [], non2xx: 0, errors: 0, clientCpu: [] };
+  return { kind, mode, status: 'ok', rates: [], ratios: [], non2xx: 0, errors: 0, clientCpu: [], serverCpu: [], cpuRates: [], cpuRatios: [] };
 }

@@ -14,8 +14,15 @@ export interface InprocCell {
   /** 'unsupported' → '—' in the report; 'failed' → the note says why. */
   status: 'ok' | 'unsupported' | 'failed';
   note?: string;
-  /** ops/s per measured round. */
+  /**
+   * Verifications per CPU second of this process (pinned to one core) per measured round: the per-core
+   * rate, not lowered by other processes taking turns on the core.
+   */
   rates: number[];
+  /** Verifications per wall-clock second per round (equal to `rates` on a quiet machine). */
+  wallRates: number[];
+  /** Share of the slice this process was on the CPU, per round. */
+  busy: number[];
   /** rate ÷ the floor's rate (same algorithm, mode and round) per round. */
   ratios: number[];
 }
@@ -53,7 +60,7 @@ export async function runInproc(fixture: Fixture, settings: BenchSettings, log: 
 
 async function prepare(fixture: Fixture, alg: AlgFixture, impl: ImplId, settings: BenchSettings, log: (line: string) => void): Promise<LiveCell[]> {
   // Fresh arrays per cell: the two modes must never share a rates list.
-  const base = () => ({ impl, alg: alg.alg, rates: [], ratios: [], n: 0, kind: 'sync' as const });
+  const base = () => ({ impl, alg: alg.alg, rates: [], wallRates: [], busy: [], ratios: [], n: 0, kind: 'sync' as const });
   const fail = (status: InprocCell['status'], note?: string): LiveCell[] =>
     TOKEN_MODES.map((mode) => ({ ...base(), mode, status, ...(note ? { note } : {}) }));
   let verifier: Verifier | null;
@@ -106,7 +113,11 @@ async function runRound(cells: LiveCell[], settings: BenchSettings, round: numbe
       cell.note = `${result.errors} of ${result.ops} verifications of valid tokens failed`;
       continue;
     }
-    if (record) cell.rates.push(result.ops / result.seconds);
+    if (record) {
+      cell.rates.push(result.ops / Math.max(result.cpuSeconds, 1e-6));
+      cell.wallRates.push(result.ops / result.seconds);
+      cell.busy.push(result.cpuSeconds / result.seconds);
+    }
   }
 }
 

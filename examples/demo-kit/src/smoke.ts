@@ -41,7 +41,7 @@ const CONFIG_VARIABLES = ['ISSUER', 'AUDIENCE', 'JWKS_URI', 'API_KEYS_FILE', 'UP
 export async function startExample(dir: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningExample> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...env };
   for (const name of CONFIG_VARIABLES) if (!(name in env)) delete childEnv[name];
-  const [command, ...args] = startCommand(dir);
+  const { command, args } = startCommand(dir);
   const child = spawn(command, args, {
     cwd: dir,
     env: childEnv,
@@ -67,11 +67,11 @@ export async function startExample(dir: string, env: Record<string, string> = {}
 
 // The example's own `start` script, so the test runs what `pnpm start` runs: `node …` is this Node,
 // anything else a binary from the example's node_modules/.bin.
-function startCommand(dir: string): string[] {
+function startCommand(dir: string): { command: string; args: string[] } {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
   const [program, ...args] = (pkg.scripts?.start ?? '').split(' ').filter(Boolean);
   if (program === undefined) throw new Error(`${dir}/package.json has no start script`);
-  return [program === 'node' ? process.execPath : join(dir, 'node_modules', '.bin', program), ...args];
+  return { command: program === 'node' ? process.execPath : join(dir, 'node_modules', '.bin', program), args };
 }
 
 function waitForReady(child: ChildProcess, text: () => string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {

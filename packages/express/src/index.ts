@@ -23,7 +23,6 @@ export type { AuthContext, AuthenticatorOptions } from '@portcullis/core';
 
 declare global {
   // Express's own typings are extended through this global namespace (both Express 4 and 5 types).
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** Set by `authenticate()` once the request's credential was proven; absent otherwise. */

@@ -264,6 +264,12 @@ describe.each(expressMajors)('authenticate() on %s', (label, express, version) =
       expect(res.body).toEqual({ auth: null });
     });
 
+    it('treats another scheme (Basic) as no bearer credential and continues anonymously', async () => {
+      const res = await request(optionalApp).get('/whoami').set('Authorization', 'Basic dXNlcjpwYXNz');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ auth: null });
+    });
+
     it('still sets req.auth for a valid token', async () => {
       const token = await issuer.sign({ sub: 'user-3' });
       const res = await request(optionalApp).get('/whoami').auth(token, { type: 'bearer' });

@@ -89,7 +89,7 @@ describe('GET /messages requires read:messages', () => {
     ['wide', 'a hierarchical child scope'],
     ['upper', 'upper case'],
     ['joined', 'two scopes in one element'],
-  ] as const)('an API key granting %s (%s) is 403', async (name) => {
+  ] as const)('an API key granting %s (%s) is 403', async (name, _description) => {
     const response = await request(app).get('/messages').set('x-api-key', keys[name].key);
     expect(response.status).toBe(403);
     expect(response.headers['www-authenticate']).toBe(challenge('read:messages'));

@@ -51,8 +51,8 @@ function header(info: RunInfo, s: BenchSettings): string[] {
     `- Node: ${info.node}; CPU: ${info.cpu} × ${info.cpus}${load}`,
     `- Command: \`${info.command}\` (took ${Math.round(info.durationSeconds)} s)`,
     `- Pinning: ${info.pinned ? 'in-process rows and the load generator on CPU 0, each HTTP server on CPU 1 (`taskset`)' : 'unavailable — figures are not per core'}`,
-    `- In-process: ${s.inprocRounds} rounds × ${s.inprocSliceMs} ms per cell after a warm-up round, ${s.inprocConcurrency} verifications in flight for async APIs; ${s.distinctTokens.toLocaleString('en-US')} distinct tokens per algorithm.`,
-    `- HTTP: autocannon, ${s.httpConnections} connections, ${s.httpSeconds} s per run, ${s.httpRounds} rounds, ${s.httpAlg}, loopback.`,
+    `- In-process: ${s.inprocRounds} round${s.inprocRounds === 1 ? '' : 's'} × ${s.inprocSliceMs} ms per cell after a warm-up round, ${s.inprocConcurrency} verifications in flight for async APIs; ${s.distinctTokens.toLocaleString('en-US')} distinct tokens per algorithm.`,
+    `- HTTP: autocannon, ${s.httpConnections} connections, ${s.httpSeconds} s per run, ${s.httpRounds} round${s.httpRounds === 1 ? '' : 's'}, ${s.httpAlg}, loopback.`,
     '- Every figure is the median over rounds; every ratio is taken within a round, then the median is reported.',
     '',
   ];

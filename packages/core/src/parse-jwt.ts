@@ -35,7 +35,13 @@ function decodeSegment(segment: string, what: string): Buffer {
   return Buffer.from(segment, 'base64url');
 }
 
-function decodeJsonObject(segment: string, what: string): Record<string, unknown> {
+/**
+ * Decodes one segment to a JSON object: canonical base64url, valid UTF-8, an object.
+ *
+ * @example
+ * decodeJsonObject('eyJhbGciOiJSUzI1NiJ9', 'header') // { alg: 'RS256' }
+ */
+export function decodeJsonObject(segment: string, what: string): Record<string, unknown> {
   const bytes = decodeSegment(segment, what);
   // Invalid UTF-8 is refused, not replaced by U+FFFD; a BOM stays in the text, where JSON.parse refuses it.
   if (!isUtf8(bytes)) throw malformed(`${what} is not UTF-8 JSON`);
@@ -50,13 +56,18 @@ function decodeJsonObject(segment: string, what: string): Record<string, unknown
   return value as Record<string, unknown>;
 }
 
+function decodeAnyHeader(segment: string): JWTHeaderParameters {
+  return decodeJsonObject(segment, 'header') as JWTHeaderParameters;
+}
+
 /**
- * Splits and decodes a compact JWS. Throws `InvalidTokenError` for anything else.
+ * Splits and decodes a compact JWS. `decodeHeader` may check and cache the header (the verifier's
+ * {@link HeaderCache} does); by default it is only decoded. Throws `InvalidTokenError` for anything else.
  *
  * @example
  * const { header, payload } = parseJwt(token)
  */
-export function parseJwt(token: string): ParsedJwt {
+export function parseJwt(token: string, decodeHeader: (segment: string) => JWTHeaderParameters = decodeAnyHeader): ParsedJwt {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (first < 0 || second < 0) throw malformed('not a compact JWS');
@@ -67,11 +78,11 @@ export function parseJwt(token: string): ParsedJwt {
       segments === 5 ? 'unsupported_token_format' : 'malformed_token',
     );
   }
-  const header = decodeJsonObject(token.slice(0, first), 'header');
+  const header = decodeHeader(token.slice(0, first));
   const payload = decodeJsonObject(token.slice(first + 1, second), 'payload');
   const signature = decodeSegment(token.slice(second + 1), 'signature');
   return {
-    header: header as JWTHeaderParameters,
+    header,
     payload: payload as JWTPayload,
     signingInput: Buffer.from(token.slice(0, second), 'latin1'),
     signature,

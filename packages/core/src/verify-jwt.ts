@@ -3,10 +3,12 @@
  * fetched, the signature on the issuer's own keys, then the claims — with verified tokens cached.
  */
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
-import { checkClaims, checkHeader, checkIssuer, checkLifetime } from './claims.js';
+import { checkClaims, checkIssuer, checkLifetime } from './claims.js';
 import { InvalidTokenError, isAuthError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
-import { parseJwt } from './parse-jwt.js';
+import { deepFreeze } from './freeze.js';
+import { HeaderCache } from './header-cache.js';
+import { parseJwt, type ParsedJwt } from './parse-jwt.js';
 import { scopesFromClaims } from './scopes.js';
 import { verifySignature, type VerificationKey } from './signature.js';
 import { TokenCache, type CachedVerification } from './token-cache.js';
@@ -20,16 +22,8 @@ export interface KeyProvider {
   getKey(issuer: string, kid: string | undefined, alg: string): Promise<VerificationKey>;
 }
 
-/** Verifies a bearer token; resolves to its context or rejects with an `AuthError`. */
-export type JwtVerifier = (token: string) => Promise<AuthContext>;
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
-  }
-  return value;
-}
+/** Verifies a bearer token: its context (at once, or once keys or the validate hook answer), or an `AuthError`. */
+export type JwtVerifier = (token: string) => AuthContext | Promise<AuthContext>;
 
 async function runValidate(options: ResolvedOptions, claims: JWTPayload, header: JWTHeaderParameters): Promise<void> {
   if (options.validate === undefined) return;
@@ -63,31 +57,42 @@ function toContext(payload: JWTPayload, header: JWTHeaderParameters, options: Re
  */
 export function createJwtVerifier(options: ResolvedOptions, keys: KeyProvider): JwtVerifier {
   const cache = options.tokenCache === false ? undefined : new TokenCache(options.tokenCache);
+  const headers = new HeaderCache(options);
 
-  async function fromCache(hit: CachedVerification, token: string, now: number): Promise<AuthContext> {
-    const { claims, header } = hit.context;
-    checkLifetime(claims!, options, now);
-    if (options.validate !== undefined) await runValidate(options, claims!, header!);
-    return { ...hit.context, token };
+  function finish(token: string, parsed: ParsedJwt, header: JWTHeaderParameters, key: VerificationKey, now: number): AuthContext | Promise<AuthContext> {
+    const { payload } = parsed;
+    if (!verifySignature(key, header.alg, parsed.signingInput, parsed.signature)) {
+      throw new InvalidTokenError('signature verification failed', 'bad_signature');
+    }
+    checkClaims(payload, options, now);
+    const context = toContext(payload, header, options);
+    const remember = () => {
+      cache?.set(token, { context, key }, payload.exp!);
+      return { ...context, token };
+    };
+    return options.validate === undefined ? remember() : runValidate(options, payload, header).then(remember);
   }
 
-  return async function verifyJwt(token) {
+  function fromCache(hit: CachedVerification, token: string, now: number): AuthContext | Promise<AuthContext> {
+    const { claims, header } = hit.context;
+    checkLifetime(claims!, options, now);
+    const context = { ...hit.context, token };
+    return options.validate === undefined ? context : runValidate(options, claims!, header!).then(() => context);
+  }
+
+  // Synchronous whenever it can be (a cached token, or a key at hand): promises only where there is
+  // something to wait for — a JWKS fetch or the validate hook.
+  return function verifyJwt(token) {
     // The cap comes first: an oversized token costs nothing to refuse.
     if (token.length > options.maxTokenSize) throw new InvalidTokenError('token too large', 'token_too_large');
     const now = Date.now() / 1000;
     const hit = cache?.get(token);
     if (hit !== undefined) return fromCache(hit, token, now);
-    const { header, payload, signingInput, signature } = parseJwt(token);
-    checkHeader(header, options);
-    const issuer = checkIssuer(payload, options);
-    const key = keys.peekKey(issuer, header.kid) ?? (await keys.getKey(issuer, header.kid, header.alg));
-    if (!verifySignature(key, header.alg, signingInput, signature)) {
-      throw new InvalidTokenError('signature verification failed', 'bad_signature');
-    }
-    checkClaims(payload, options, now);
-    const context = toContext(payload, header, options);
-    if (options.validate !== undefined) await runValidate(options, payload, header);
-    cache?.set(token, { context, key }, payload.exp!);
-    return { ...context, token };
+    const parsed = parseJwt(token, headers.decode);
+    const header = parsed.header;
+    const issuer = checkIssuer(parsed.payload, options);
+    const key = keys.peekKey(issuer, header.kid);
+    if (key !== undefined) return finish(token, parsed, header, key, now);
+    return keys.getKey(issuer, header.kid, header.alg).then((fetched) => finish(token, parsed, header, fetched, now));
   };
 }

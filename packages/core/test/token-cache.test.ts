@@ -61,7 +61,7 @@ describe('the verified-token cache', () => {
     cache.set('expired', { context: { type: 'jwt', scopes: [] }, key }, Date.now() / 1000 - 1);
     expect(cache.get('x'.repeat(5000))).toBeUndefined();
     expect(cache.get('expired')).toBeUndefined();
-    const small = new TokenCache({ maxEntries: 100, maxBytes: 3000 });
+    const small = new TokenCache({ maxEntries: 100, maxBytes: 1000 });
     for (let i = 0; i < 10; i++) small.set(`token-${i}`, { context: { type: 'jwt', scopes: [] }, key }, exp);
     expect(small.size).toBeLessThan(10);
   });

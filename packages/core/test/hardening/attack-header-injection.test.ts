@@ -192,12 +192,13 @@ describe('JWE and JSON serialization are refused before any crypto or fetch', ()
     ['PBES2 with p2c = 1e15', { alg: 'PBES2-HS256+A128KW', enc: 'A128GCM', p2c: 1e15, p2s: junk(16) }],
     ['zip DEF (a compression bomb carrier)', { alg: 'dir', enc: 'A128CBC-HS256', zip: 'DEF' }],
     ['ECDH-ES with an epk', { alg: 'ECDH-ES', enc: 'A256GCM', epk: { kty: 'EC', crv: 'P-256', x: junk(32), y: junk(32) } }],
-  ])('a 5-segment JWE (%s) is 401 within 50 ms with no JWKS request', async (_name, header) => {
+  ])('a 5-segment JWE (%s) is 401 at once (no PBKDF2, no inflate) with no JWKS request', async (_name, header) => {
     const authenticate = fresh();
     const jwe = [b64u(header), junk(256), junk(12), junk(1000), junk(16)].join('.');
     const started = performance.now();
     const description = expectInvalidToken(await answer(authenticate, bearer(jwe)));
-    expect(performance.now() - started).toBeLessThan(50);
+    // 2^31 PBKDF2 iterations would take minutes; the bound is loose only to tolerate a busy CI.
+    expect(performance.now() - started).toBeLessThan(250);
     expect(description).toBe('encrypted tokens (JWE) are not accepted');
     expect(issuer.requests.jwks).toBe(0);
   });

@@ -63,18 +63,21 @@ function hmacToken(alg: 'HS256' | 'HS384' | 'HS512', secret: Buffer | string, ki
   return `${input}.${createHmac(`sha${alg.slice(2)}`, secret).update(input).digest('base64url')}`;
 }
 
-const cases = ENCODINGS.flatMap(([name, encode]) => (['RSA', 'EC'] as const).map((kty) => [`${kty} key as ${name}`, kty, encode] as const));
+// PKCS#1 exists only for RSA keys, so those encodings are not paired with the EC key.
+const cases = ENCODINGS.flatMap(([name, encode]) => (['RSA', 'EC'] as const)
+  .filter((kty) => kty === 'RSA' || !name.startsWith('PKCS#1'))
+  .map((kty) => [`${kty} key as ${name}`, kty, encode] as const));
 
 describe('HS* keyed with the issuer public key', () => {
   it.each(cases)('%s: HS256/384/512, with and without kid, is 401 on every asymmetric configuration', async (_name, kty, encode) => {
     const jwk = issuer.jwks().keys.find((key) => key.kty === kty)!;
     const secret = encode(jwk);
-    if (secret === undefined) return expect(kty).toBe('EC'); // PKCS#1 exists only for RSA keys
+    expect(secret).toBeDefined();
     let checked = 0;
     for (const alg of ['HS256', 'HS384', 'HS512'] as const) {
       for (const kid of [jwk.kid, undefined]) {
         for (const [, authenticate] of authenticators) {
-          const description = expectInvalidToken(await answer(authenticate, bearer(hmacToken(alg, secret, kid))));
+          const description = expectInvalidToken(await answer(authenticate, bearer(hmacToken(alg, secret!, kid))));
           expect(description).toBe('algorithm not allowed');
           checked += 1;
         }

@@ -49,7 +49,7 @@ function storeKey(config: ApiKeyConfig, index: number): StoredKey {
 }
 
 function toContext(record: ApiKeyRecord): AuthContext {
-  return { type: 'api-key', subject: record.subject, scopes: [...new Set(record.scopes ?? [])], keyId: record.id };
+  return { type: 'api-key', subject: record.subject, scopes: Object.freeze([...new Set(record.scopes ?? [])]) as string[], keyId: record.id };
 }
 
 /** Verifies a presented API key; resolves to its {@link AuthContext} or rejects with a 401 (503 if `lookup` fails). */

@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import type { ApiKeyRecord } from './types.js';
-import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
+import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
 
 /** A configured API key. Give `sha256` (hex of the key) or `key` (hashed at construction, not kept). */
 export interface ApiKeyConfig extends ApiKeyRecord {
@@ -62,7 +62,7 @@ export interface AuthenticatorOptions {
   audience?: string | string[];
   /** JWKS location. Default: discovered from each issuer's `.well-known` metadata. */
   jwksUri?: string;
-  /** Allowed JWS algorithms. Default RS/PS/ES 256–512 and EdDSA; with `secret`, HS256/384/512. Never `none`. */
+  /** Allowed JWS algorithms. Default RS/PS/ES 256–512 and EdDSA; with `secret`, the HS* its length allows (HS256 ≥ 32 bytes, HS384 ≥ 48, HS512 ≥ 64). Never `none`. */
   algorithms?: string[];
   /** Shared secret for HS* tokens (at least 32 bytes). When set, only HS* algorithms are allowed. */
   secret?: string | Uint8Array | KeyObject;
@@ -174,19 +174,31 @@ export function checkFetchUrl(option: string, value: string, allowInsecureHttp: 
   fail(option, 'must use https: (http: is allowed only for loopback hosts or with `allowInsecureHttp`)');
 }
 
-function resolveAlgorithms(options: AuthenticatorOptions): Set<string> {
-  const hmac = options.secret !== undefined;
-  const allowed: readonly string[] = hmac ? HMAC_ALGORITHMS : ASYMMETRIC_ALGORITHMS;
+function secretBytes(secret: Uint8Array | KeyObject): number {
+  return secret instanceof Uint8Array ? secret.byteLength : (secret.symmetricKeySize ?? 0);
+}
+
+// RFC 7518 §3.2: an HMAC key must be at least as long as the hash output. With a secret, the default
+// list holds only the HS algorithms it is long enough for; asking for another is a configuration error.
+function hmacAlgorithmsFor(secret: Uint8Array | KeyObject): string[] {
+  const bytes = secretBytes(secret);
+  return HMAC_ALGORITHMS.filter((alg) => bytes >= ALGORITHMS.get(alg)!.signatureLength!);
+}
+
+function resolveAlgorithms(options: AuthenticatorOptions, secret: Uint8Array | KeyObject | undefined): Set<string> {
+  const allowed: readonly string[] = secret === undefined ? ASYMMETRIC_ALGORITHMS : hmacAlgorithmsFor(secret);
   if (options.algorithms === undefined) return new Set(allowed);
   const list = stringList('algorithms', options.algorithms, true);
   for (const alg of list) {
     if (alg.toLowerCase() === 'none') fail('algorithms', 'must never contain "none"');
-    if (!allowed.includes(alg)) {
-      const known = ([...HMAC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS] as string[]).includes(alg);
-      fail('algorithms', known
-        ? `contains ${alg}, which cannot be mixed with ${hmac ? 'a `secret` (HS* only)' : 'asymmetric keys (HS* needs `secret`)'}`
-        : `contains unknown algorithm ${JSON.stringify(alg)}`);
+    if (allowed.includes(alg)) continue;
+    if (secret !== undefined && (HMAC_ALGORITHMS as readonly string[]).includes(alg)) {
+      fail('algorithms', `contains ${alg}, whose secret must be at least ${ALGORITHMS.get(alg)!.signatureLength} bytes (RFC 7518 §3.2)`);
     }
+    const known = ALGORITHMS.has(alg);
+    fail('algorithms', known
+      ? `contains ${alg}, which cannot be mixed with ${secret !== undefined ? 'a `secret` (HS* only)' : 'asymmetric keys (HS* needs `secret`)'}`
+      : `contains unknown algorithm ${JSON.stringify(alg)}`);
   }
   return new Set(list);
 }
@@ -282,7 +294,7 @@ export function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
     issuers,
     audiences: stringList('audience', options.audience, issuers.length > 0),
     jwksUri,
-    algorithms: resolveAlgorithms(options),
+    algorithms: resolveAlgorithms(options, secret),
     secret,
     clockTolerance: seconds('clockTolerance', options.clockTolerance, 5),
     maxTokenAge: options.maxTokenAge === undefined ? undefined : seconds('maxTokenAge', options.maxTokenAge, 0),

@@ -11,8 +11,8 @@ import { InvalidTokenError } from './errors.js';
 export interface ParsedJwt {
   header: JWTHeaderParameters;
   payload: JWTPayload;
-  /** The ASCII bytes of `header.payload`: what the signature covers. */
-  signingInput: Buffer;
+  /** `header.payload`, ASCII: what the signature covers. */
+  signingInput: string;
   signature: Buffer;
 }
 
@@ -84,7 +84,7 @@ export function parseJwt(token: string, decodeHeader: (segment: string) => JWTHe
   return {
     header,
     payload: payload as JWTPayload,
-    signingInput: Buffer.from(token.slice(0, second), 'latin1'),
+    signingInput: token.slice(0, second),
     signature,
   };
 }

@@ -8,13 +8,17 @@ import type { AuthContext } from './types.js';
 /** How `checkScopes` combines several required scopes. */
 export type ScopeMode = 'all' | 'any';
 
-function addScopes(into: Set<string>, value: unknown): void {
+function addScopes(into: string[], value: unknown): void {
   // RFC 8693 §4.2 / RFC 9068 §2.2.3: `scope` is a space-delimited string; `scp` and
   // provider claims such as Auth0's `permissions` are arrays. Take each shape at face value only.
-  if (typeof value === 'string') {
-    for (const scope of value.split(' ')) if (scope !== '') into.add(scope);
-  } else if (Array.isArray(value)) {
-    for (const scope of value) if (typeof scope === 'string' && scope !== '' && !scope.includes(' ')) into.add(scope);
+  const items = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : [];
+  // Tokens carry a few scopes: a linear `includes` beats building a Set — up to a point.
+  const seen = into.length + items.length > 32 ? new Set(into) : undefined;
+  for (const scope of items) {
+    if (typeof scope !== 'string' || scope === '' || scope.includes(' ')) continue;
+    if (seen ? seen.has(scope) : into.includes(scope)) continue;
+    seen?.add(scope);
+    into.push(scope);
   }
 }
 
@@ -25,9 +29,9 @@ function addScopes(into: Set<string>, value: unknown): void {
  * scopesFromClaims({ scope: 'read write', scp: ['admin'] }, ['scope', 'scp']) // ['read', 'write', 'admin']
  */
 export function scopesFromClaims(claims: JWTPayload, claimNames: readonly string[]): string[] {
-  const scopes = new Set<string>();
+  const scopes: string[] = [];
   for (const name of claimNames) addScopes(scopes, claims[name]);
-  return [...scopes];
+  return scopes;
 }
 
 function normalizeRequired(scopes: string | readonly string[]): string[] {

@@ -39,9 +39,9 @@ function asymmetricInput(alg: string, key: KeyObject): VerifyKeyObjectInput {
   return { key };
 }
 
-function verifyHmac(hash: string, secret: Uint8Array | KeyObject, data: Buffer, signature: Buffer): boolean {
+function verifyHmac(hash: string, secret: Uint8Array | KeyObject, data: Buffer | string, signature: Buffer): boolean {
   // Compared in constant time: a timing leak would let an attacker forge a MAC byte by byte.
-  const expected = createHmac(hash, secret).update(data).digest();
+  const expected = (typeof data === 'string' ? createHmac(hash, secret).update(data, 'latin1') : createHmac(hash, secret).update(data)).digest();
   return expected.length === signature.length && timingSafeEqual(expected, signature);
 }
 
@@ -58,13 +58,13 @@ function expectedLength(alg: string, key: VerificationKey): number | undefined {
 }
 
 /**
- * Checks `signature` over `data` (the ASCII bytes of `header.payload`) with `alg`. False on any
+ * Checks `signature` over `data` (`header.payload`, as ASCII bytes or the string itself) with `alg`. False on any
  * mismatch: an algorithm the key is not bound to, a wrong signature length, or a bad signature.
  *
  * @example
  * verifySignature(key, 'RS256', Buffer.from(`${h}.${p}`), signatureBytes) // true | false
  */
-export function verifySignature(key: VerificationKey, alg: string, data: Buffer, signature: Buffer): boolean {
+export function verifySignature(key: VerificationKey, alg: string, data: Buffer | string, signature: Buffer): boolean {
   if (!key.algorithms.has(alg)) return false;
   const spec = ALGORITHMS.get(alg);
   if (spec === undefined || signature.length !== expectedLength(alg, key)) return false;
@@ -73,7 +73,8 @@ export function verifySignature(key: VerificationKey, alg: string, data: Buffer,
     return secretLength(key.key) >= signature.length && verifyHmac(spec.hash as string, key.key, data, signature);
   }
   try {
-    return verify(spec.hash ?? null, data, asymmetricInput(alg, key.key as KeyObject), signature);
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+    return verify(spec.hash ?? null, bytes, asymmetricInput(alg, key.key as KeyObject), signature);
   } catch {
     // OpenSSL throws on some malformed signatures (e.g. r or s out of range); that is a bad signature.
     return false;

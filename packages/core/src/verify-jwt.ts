@@ -66,18 +66,20 @@ export function createJwtVerifier(options: ResolvedOptions, keys: KeyProvider): 
   const cache = options.tokenCache === false ? undefined : new TokenCache(options.tokenCache);
   const headers = new HeaderCache(options);
 
-  function finish(token: string, parsed: ParsedJwt, header: JWTHeaderParameters, key: VerificationKey, now: number): AuthContext | Promise<AuthContext> {
-    const { payload } = parsed;
+  function finish(token: string, parsed: ParsedJwt, key: VerificationKey, now: number): AuthContext | Promise<AuthContext> {
+    const { header, payload } = parsed;
     if (!verifySignature(key, header.alg, parsed.signingInput, parsed.signature)) {
       throw new InvalidTokenError('signature verification failed', 'bad_signature');
     }
     checkClaims(payload, options, now);
     const context = toContext(payload, header, options);
-    const remember = () => {
-      cache?.set(token, { context, key }, payload.exp!);
-      return withToken(context, token);
-    };
-    return options.validate === undefined ? remember() : runValidate(options, payload, header).then(remember);
+    if (options.validate === undefined) return remember(token, context, key);
+    return runValidate(options, payload, header).then(() => remember(token, context, key));
+  }
+
+  function remember(token: string, context: AuthContext, key: VerificationKey): AuthContext {
+    cache?.set(token, { context, key }, context.claims!.exp!);
+    return withToken(context, token);
   }
 
   function fromCache(hit: CachedVerification, token: string, now: number): AuthContext | Promise<AuthContext> {
@@ -96,10 +98,10 @@ export function createJwtVerifier(options: ResolvedOptions, keys: KeyProvider): 
     const hit = cache?.get(token);
     if (hit !== undefined) return fromCache(hit, token, now);
     const parsed = parseJwt(token, headers.decode);
-    const header = parsed.header;
+    const { kid, alg } = parsed.header;
     const issuer = checkIssuer(parsed.payload, options);
-    const key = keys.peekKey(issuer, header.kid);
-    if (key !== undefined) return finish(token, parsed, header, key, now);
-    return keys.getKey(issuer, header.kid, header.alg).then((fetched) => finish(token, parsed, header, fetched, now));
+    const key = keys.peekKey(issuer, kid);
+    if (key !== undefined) return finish(token, parsed, key, now);
+    return keys.getKey(issuer, kid, alg).then((fetched) => finish(token, parsed, fetched, now));
   };
 }

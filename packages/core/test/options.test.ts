@@ -54,3 +54,11 @@ describe('options are validated at construction', () => {
     expect(message).not.toContain('has space secret');
   });
 });
+
+describe('HMAC algorithms follow the secret length (RFC 7518 §3.2)', () => {
+  it('refuses HS384/HS512 with a secret shorter than their hash', () => {
+    expect(typeError({ ...base, secret: 'x'.repeat(32), algorithms: ['HS512'] })).toMatch(/HS512, whose secret must be at least 64 bytes/);
+    expect(typeError({ ...base, secret: 'x'.repeat(47), algorithms: ['HS384'] })).toMatch(/at least 48 bytes/);
+    expect(typeof createAuthenticator({ ...base, secret: 'x'.repeat(64), algorithms: ['HS512'] })).toBe('function');
+  });
+});

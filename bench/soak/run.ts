@@ -16,7 +16,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import express from 'express';
-import { authenticate, errorHandler, requireScopes } from '@portcullis/express';
+import { authenticate, errorHandler, requireScopes, type AuthContext } from '@portcullis/express';
 import { createTestIssuer } from '@portcullis/testing';
 import { createMix, SCOPE } from './mix.js';
 import { percentile, runLoad } from './load.js';
@@ -76,7 +76,9 @@ async function main(): Promise<number> {
   const mix = await createMix(issuer, 500, Math.ceil(opts.seconds) + 3600);
   const app = express();
   app.get('/messages', authenticate({ ...issuer.options, jwks: { cooldown: opts.cooldown }, apiKeys: { keys: mix.apiKeyRecords } }), requireScopes(SCOPE), (req, res) => {
-    res.json({ type: req.auth?.type, subject: req.auth?.subject });
+    // The bench also loads express-oauth2-jwt-bearer, whose own `req.auth` typing shadows ours here.
+    const auth = (req as unknown as { auth?: AuthContext }).auth;
+    res.json({ type: auth?.type, subject: auth?.subject });
   });
   // Auth failures answered as JSON, as a production app would; anything else (a real 500) still
   // reaches Express's default handler, which logs it.

@@ -65,18 +65,28 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return verifyJwt(credential.token);
   }
 
-  // Not an async function: most requests are answered synchronously (cached token or key at hand),
-  // and each extra promise layer is a measurable share of a cache hit.
-  return function authenticate(request) {
+  // Most requests are answered synchronously (a cached token or a key at hand); `direct` keeps them
+  // so, and the promise form adds exactly one promise on top.
+  function direct(request: RequestLike): AuthContext | Promise<AuthContext> {
     let result: AuthContext | Promise<AuthContext>;
     try {
       result = verify(request);
     } catch (err) {
-      return Promise.reject(fail(err));
+      throw fail(err);
     }
     if (result instanceof Promise) return result.then(succeed, (err: unknown) => Promise.reject(fail(err)));
-    return Promise.resolve(succeed(result));
-  };
+    return succeed(result);
+  }
+
+  function authenticate(request: RequestLike): Promise<AuthContext> {
+    try {
+      const result = direct(request);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  return Object.assign(authenticate, { direct });
 }
 
 function succeed(auth: AuthContext): AuthContext {

@@ -95,3 +95,18 @@ describe('the status table', () => {
     expect(err.reason).toBe('expired');
   });
 });
+
+describe('authenticate.direct', () => {
+  it('answers at once when nothing must be awaited, with a promise otherwise, and throws AuthErrors', async () => {
+    const fresh = createAuthenticator(issuer.options);
+    const token = await issuer.sign({ sub: 'dave' });
+    const first = fresh.direct(bearer(token));
+    expect(first).toBeInstanceOf(Promise); // the JWKS has to be fetched
+    await expect(first).resolves.toMatchObject({ subject: 'dave' });
+    const second = fresh.direct(bearer(token));
+    expect(second).not.toBeInstanceOf(Promise);
+    expect(second).toMatchObject({ subject: 'dave', token });
+    expect(() => fresh.direct({ headers: {} })).toThrow(expect.objectContaining({ status: 401 }));
+    await expect(fresh.direct(bearer(await issuer.badTokens.unknownKey()))).rejects.toMatchObject({ status: 401 });
+  });
+});

@@ -25,13 +25,26 @@ const RSA_PSS = constants.RSA_PKCS1_PSS_PADDING;
 // RFC 7518 §3.5: the PSS salt is as long as the hash output.
 const PSS_SALT = constants.RSA_PSS_SALTLEN_DIGEST;
 
+/** What one (key, algorithm) pair needs per check, worked out once. */
+interface Prepared {
+  hash: string | null;
+  family: string;
+  /** The exact signature length this key and algorithm produce. */
+  length: number;
+  /** The node:crypto key input (asymmetric), or the secret (HMAC). */
+  input: VerifyKeyObjectInput | Uint8Array | KeyObject;
+}
+
+// Prepared inputs per key object: computed on first use, so keys built anywhere (imported JWKS,
+// the configured secret, test vectors) get the same fast path.
+const preparedByKey = new WeakMap<VerificationKey, Map<string, Prepared | null>>();
+
 function rsaModulusBytes(key: KeyObject): number {
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   return Math.ceil(bits / 8);
 }
 
-function asymmetricInput(alg: string, key: KeyObject): VerifyKeyObjectInput {
-  const family = ALGORITHMS.get(alg)?.family;
+function asymmetricInput(family: string, key: KeyObject): VerifyKeyObjectInput {
   if (family === 'RSA') return { key, padding: RSA_PKCS1 };
   if (family === 'RSA-PSS') return { key, padding: RSA_PSS, saltLength: PSS_SALT };
   // JWS carries ECDSA signatures as r || s (RFC 7518 §3.4), not DER.
@@ -39,42 +52,54 @@ function asymmetricInput(alg: string, key: KeyObject): VerifyKeyObjectInput {
   return { key };
 }
 
-function verifyHmac(hash: string, secret: Uint8Array | KeyObject, data: Buffer | string, signature: Buffer): boolean {
-  // Compared in constant time: a timing leak would let an attacker forge a MAC byte by byte.
-  const expected = (typeof data === 'string' ? createHmac(hash, secret).update(data, 'latin1') : createHmac(hash, secret).update(data)).digest();
-  return expected.length === signature.length && timingSafeEqual(expected, signature);
-}
-
 function secretLength(secret: Uint8Array | KeyObject): number {
   return secret instanceof Uint8Array ? secret.byteLength : (secret.symmetricKeySize ?? 0);
 }
 
-function expectedLength(alg: string, key: VerificationKey): number | undefined {
+function prepare(key: VerificationKey, alg: string): Prepared | null {
   const spec = ALGORITHMS.get(alg);
-  if (spec?.signatureLength !== undefined) return spec.signatureLength;
-  if (spec?.kty === 'RSA') return rsaModulusBytes(key.key as KeyObject);
-  if (alg === 'EdDSA') return (key.key as KeyObject).asymmetricKeyType === 'ed448' ? 114 : 64;
-  return undefined;
+  if (spec === undefined || !key.algorithms.has(alg)) return null;
+  if (spec.family === 'HMAC') {
+    // RFC 7518 §3.2: a key shorter than the hash output MUST NOT be used (HS384 needs 48 bytes, HS512 64).
+    if (secretLength(key.key) < spec.signatureLength!) return null;
+    return { hash: spec.hash!, family: spec.family, length: spec.signatureLength!, input: key.key };
+  }
+  const keyObject = key.key as KeyObject;
+  const length = spec.signatureLength
+    ?? (spec.kty === 'RSA' ? rsaModulusBytes(keyObject) : keyObject.asymmetricKeyType === 'ed448' ? 114 : 64);
+  return { hash: spec.hash ?? null, family: spec.family, length, input: asymmetricInput(spec.family, keyObject) };
+}
+
+function prepared(key: VerificationKey, alg: string): Prepared | null {
+  let byAlg = preparedByKey.get(key);
+  if (byAlg === undefined) preparedByKey.set(key, (byAlg = new Map()));
+  let entry = byAlg.get(alg);
+  if (entry === undefined) byAlg.set(alg, (entry = prepare(key, alg)));
+  return entry;
+}
+
+function verifyHmac(p: Prepared, data: Buffer | string, signature: Buffer): boolean {
+  const hmac = createHmac(p.hash!, p.input as Uint8Array | KeyObject);
+  const expected = (typeof data === 'string' ? hmac.update(data, 'latin1') : hmac.update(data)).digest();
+  // Compared in constant time: a timing leak would let an attacker forge a MAC byte by byte.
+  return expected.length === signature.length && timingSafeEqual(expected, signature);
 }
 
 /**
- * Checks `signature` over `data` (`header.payload`, as ASCII bytes or the string itself) with `alg`. False on any
- * mismatch: an algorithm the key is not bound to, a wrong signature length, or a bad signature.
+ * Checks `signature` over `data` (`header.payload`, as ASCII bytes or the string itself) with `alg`.
+ * False on any mismatch: an algorithm the key is not bound to, a wrong signature length, a secret
+ * too short for the algorithm, or a bad signature.
  *
  * @example
  * verifySignature(key, 'RS256', Buffer.from(`${h}.${p}`), signatureBytes) // true | false
  */
 export function verifySignature(key: VerificationKey, alg: string, data: Buffer | string, signature: Buffer): boolean {
-  if (!key.algorithms.has(alg)) return false;
-  const spec = ALGORITHMS.get(alg);
-  if (spec === undefined || signature.length !== expectedLength(alg, key)) return false;
-  if (spec.family === 'HMAC') {
-    // RFC 7518 §3.2: a key shorter than the hash output MUST NOT be used (HS384 needs 48 bytes, HS512 64).
-    return secretLength(key.key) >= signature.length && verifyHmac(spec.hash as string, key.key, data, signature);
-  }
+  const p = prepared(key, alg);
+  if (p === null || signature.length !== p.length) return false;
+  if (p.family === 'HMAC') return verifyHmac(p, data, signature);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-    return verify(spec.hash ?? null, bytes, asymmetricInput(alg, key.key as KeyObject), signature);
+    return verify(p.hash, bytes, p.input as VerifyKeyObjectInput, signature);
   } catch {
     // OpenSSL throws on some malformed signatures (e.g. r or s out of range); that is a bad signature.
     return false;

@@ -3,11 +3,13 @@ import type { Server } from 'node:http';
 /** Which server a child process runs. */
 export type ServerKind =
   | 'express-plain'
+  | 'express-floor'
   | 'express-portcullis'
   | 'express-portcullis-nocache'
   | 'express-auth0'
   | 'express-jwt'
   | 'koa-plain'
+  | 'koa-floor'
   | 'koa-portcullis'
   | 'koa-portcullis-nocache'
   | 'koa-jwt';
@@ -59,6 +61,9 @@ async function authMiddleware(config: ServerConfig): Promise<unknown> {
     case 'express-plain':
     case 'koa-plain':
       return undefined;
+    case 'express-floor':
+    case 'koa-floor':
+      return floorMiddleware(config, config.kind === 'koa-floor');
     case 'express-portcullis':
     case 'express-portcullis-nocache':
       return (await import('@portcullis/express')).authenticate(withCache(options, config.kind));
@@ -80,6 +85,43 @@ async function authMiddleware(config: ServerConfig): Promise<unknown> {
       return koaJwt({ secret, algorithms: [config.alg], issuer: config.issuer, audience: config.audience });
     }
   }
+}
+
+/**
+ * The HTTP floor: a middleware that does nothing but the signature check — split the bearer token,
+ * `crypto.verify` with a key imported at start-up, 401 on failure. No claims, no key lookup, no error
+ * challenge: what any verifier must at least spend per request inside a server.
+ */
+async function floorMiddleware(config: ServerConfig, koa: boolean): Promise<unknown> {
+  const { createPublicKey, verify, constants } = await import('node:crypto');
+  const jwks = (await (await fetch(config.jwksUri)).json()) as { keys: Array<Record<string, unknown>> };
+  const key = createPublicKey({ key: jwks.keys[0] as never, format: 'jwk' });
+  const family = config.alg.slice(0, 2);
+  const hash = config.alg === 'EdDSA' ? null : `sha${config.alg.slice(2)}`;
+  const input = family === 'PS' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+    : family === 'ES' ? { key, dsaEncoding: 'ieee-p1363' as const } : family === 'RS' ? { key, padding: constants.RSA_PKCS1_PADDING } : { key };
+  const valid = (header: string | undefined): boolean => {
+    const token = header?.slice(7) ?? '';
+    const dot = token.lastIndexOf('.');
+    try {
+      return dot > 0 && verify(hash, Buffer.from(token.slice(0, dot)), input, Buffer.from(token.slice(dot + 1), 'base64url'));
+    } catch {
+      return false;
+    }
+  };
+  if (koa) {
+    return async (ctx: { headers: Record<string, string | undefined>; status: number }, next: () => Promise<void>) => {
+      if (!valid(ctx.headers.authorization)) {
+        ctx.status = 401;
+        return;
+      }
+      await next();
+    };
+  }
+  return (req: { headers: Record<string, string | undefined> }, res: { status(code: number): { end(): void } }, next: () => void) => {
+    if (valid(req.headers.authorization)) next();
+    else res.status(401).end();
+  };
 }
 
 function withCache<T extends object>(options: T, kind: ServerKind): T & { tokenCache?: false } {

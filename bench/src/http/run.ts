@@ -23,11 +23,13 @@ export interface HttpServerSpec {
  */
 export const HTTP_SERVERS: readonly HttpServerSpec[] = [
   { kind: 'express-plain', framework: 'express', label: 'Express 5, unprotected (ceiling)' },
+  { kind: 'express-floor', framework: 'express', label: 'bare node:crypto verify middleware (HTTP floor)' },
   { kind: 'express-portcullis', framework: 'express', label: '@portcullis/express, default cache' },
   { kind: 'express-portcullis-nocache', framework: 'express', label: '@portcullis/express, `tokenCache: false`' },
   { kind: 'express-auth0', framework: 'express', label: 'express-oauth2-jwt-bearer' },
   { kind: 'express-jwt', framework: 'express', label: 'express-jwt + jwks-rsa' },
   { kind: 'koa-plain', framework: 'koa', label: 'Koa 3, unprotected (ceiling)' },
+  { kind: 'koa-floor', framework: 'koa', label: 'bare node:crypto verify middleware (HTTP floor)' },
   { kind: 'koa-portcullis', framework: 'koa', label: '@portcullis/koa, default cache' },
   { kind: 'koa-portcullis-nocache', framework: 'koa', label: '@portcullis/koa, `tokenCache: false`' },
   { kind: 'koa-jwt', framework: 'koa', label: 'koa-jwt + jwks-rsa' },

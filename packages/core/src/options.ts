@@ -208,6 +208,10 @@ function resolveSecret(secret: AuthenticatorOptions['secret']): Uint8Array | Key
   if (typeof secret === 'string') secret = new TextEncoder().encode(secret);
   if (secret instanceof Uint8Array) {
     if (secret.byteLength < 32) fail('secret', 'must be at least 32 bytes (RFC 7518 §3.2)');
+    // A public key passed as the HMAC secret is the key-confusion attack, configured by hand.
+    if (/^\s*(?:-----BEGIN|\{\s*"kty")/.test(Buffer.from(secret.subarray(0, 64)).toString('latin1'))) {
+      fail('secret', 'looks like a PEM or JWK key; HS* needs a shared random secret, asymmetric keys come from the JWKS');
+    }
     return secret;
   }
   if (typeof secret === 'object' && secret !== null && (secret as KeyObject).type === 'secret') {

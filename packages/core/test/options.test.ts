@@ -62,3 +62,11 @@ describe('HMAC algorithms follow the secret length (RFC 7518 §3.2)', () => {
     expect(typeof createAuthenticator({ ...base, secret: 'x'.repeat(64), algorithms: ['HS512'] })).toBe('function');
   });
 });
+
+describe('a key where a secret belongs', () => {
+  it('is refused: a PEM or JWK text as the HMAC secret would reopen key confusion', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----\n';
+    expect(typeError({ ...base, secret: pem })).toMatch(/looks like a PEM or JWK key/);
+    expect(typeError({ ...base, secret: ' {"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4","e":"AQAB"}' })).toMatch(/looks like/);
+  });
+});

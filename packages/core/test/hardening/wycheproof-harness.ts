@@ -18,8 +18,8 @@ import { resolveOptions, type ResolvedOptions } from '../../src/options.js';
 import { parseJwt } from '../../src/parse-jwt.js';
 import { verifySignature, type VerificationKey } from '../../src/signature.js';
 
-/** The vectors folder: `../shared/testdata/wycheproof/` next to the repository (see its README). */
-export const WYCHEPROOF_DIR = fileURLToPath(new URL('../../../../../shared/testdata/wycheproof/', import.meta.url));
+/** The vectors, copied unchanged from the C2SP Wycheproof project (Apache-2.0; see vectors/wycheproof/README.md). */
+export const WYCHEPROOF_DIR = fileURLToPath(new URL('./vectors/wycheproof/', import.meta.url));
 
 export type Jwk = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 /**
- * C2SP Wycheproof JSON Web Signature and JSON Web Key vectors (../shared/testdata/wycheproof/,
+ * C2SP Wycheproof JSON Web Signature and JSON Web Key vectors (vectors/wycheproof/,
  * Apache-2.0) through core's layers — see wycheproof-harness.ts for how each vector is judged.
  * Every `invalid` vector must be rejected and every `valid` one accepted. A vector that cannot
  * apply is listed below with its reason, still runs, and must give the documented outcome; the

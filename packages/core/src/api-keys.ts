@@ -49,7 +49,10 @@ function storeKey(config: ApiKeyConfig, index: number): StoredKey {
 }
 
 function toContext(record: ApiKeyRecord): AuthContext {
-  return { type: 'api-key', subject: record.subject, scopes: Object.freeze([...new Set(record.scopes ?? [])]) as string[], keyId: record.id };
+  // A lookup's record comes from user code: take only what has the documented shape.
+  const scopes = Array.isArray(record.scopes) ? record.scopes.filter((scope): scope is string => typeof scope === 'string' && scope !== '') : [];
+  const subject = typeof record.subject === 'string' ? record.subject : undefined;
+  return { type: 'api-key', subject, scopes: Object.freeze([...new Set(scopes)]) as string[], keyId: record.id };
 }
 
 /** Verifies a presented API key; resolves to its {@link AuthContext} or rejects with a 401 (503 if `lookup` fails). */

@@ -75,3 +75,10 @@ describe('API key lookup', () => {
     expect(err.message).not.toContain('5432');
   });
 });
+
+describe('a lookup record of the wrong shape', () => {
+  it('grants no scope from a scopes string and drops a non-string subject', async () => {
+    const authenticate = createAuthenticator({ apiKeys: { lookup: async () => ({ id: 'odd', scopes: 'admin' as never, subject: 7 as never }) } });
+    await expect(authenticate(apiKey('k'))).resolves.toEqual({ type: 'api-key', subject: undefined, scopes: [], keyId: 'odd' });
+  });
+});

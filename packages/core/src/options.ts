@@ -156,6 +156,13 @@ function seconds(option: string, value: unknown, fallback: number, allowZero = t
   return value;
 }
 
+// Sizes and counts: whole numbers of at least 1.
+function count(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(option, 'must be a positive integer');
+  return value;
+}
+
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
@@ -231,7 +238,7 @@ function resolveJwks(value: JwksOptions | undefined): Required<JwksOptions> {
     cacheMaxAgeBounds: [seconds('jwks.cacheMaxAgeBounds', bounds[0], 0), seconds('jwks.cacheMaxAgeBounds', bounds[1], 0)],
     cooldown: seconds('jwks.cooldown', v.cooldown, DEFAULT_JWKS.cooldown),
     timeout: seconds('jwks.timeout', v.timeout, DEFAULT_JWKS.timeout, false),
-    maxResponseBytes: seconds('jwks.maxResponseBytes', v.maxResponseBytes, DEFAULT_JWKS.maxResponseBytes, false),
+    maxResponseBytes: count('jwks.maxResponseBytes', v.maxResponseBytes, DEFAULT_JWKS.maxResponseBytes),
     maxStale: seconds('jwks.maxStale', v.maxStale, DEFAULT_JWKS.maxStale),
     retryAfter: seconds('jwks.retryAfter', v.retryAfter, DEFAULT_JWKS.retryAfter),
   };
@@ -242,8 +249,8 @@ function resolveTokenCache(value: AuthenticatorOptions['tokenCache']): false | R
   if (value !== undefined && (typeof value !== 'object' || value === null)) fail('tokenCache', 'must be false or an object');
   const v = value ?? {};
   return {
-    maxEntries: seconds('tokenCache.maxEntries', v.maxEntries, DEFAULT_TOKEN_CACHE.maxEntries, false),
-    maxBytes: seconds('tokenCache.maxBytes', v.maxBytes, DEFAULT_TOKEN_CACHE.maxBytes, false),
+    maxEntries: count('tokenCache.maxEntries', v.maxEntries, DEFAULT_TOKEN_CACHE.maxEntries),
+    maxBytes: count('tokenCache.maxBytes', v.maxBytes, DEFAULT_TOKEN_CACHE.maxBytes),
   };
 }
 
@@ -293,7 +300,7 @@ export function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
   const jwksUri = resolveJwtSource(options, issuers, secret);
   const realm = options.realm ?? 'api';
   if (typeof realm !== 'string') fail('realm', 'must be a string');
-  const maxTokenSize = seconds('maxTokenSize', options.maxTokenSize, 8192, false);
+  const maxTokenSize = count('maxTokenSize', options.maxTokenSize, 8192);
   return {
     issuers,
     audiences: stringList('audience', options.audience, issuers.length > 0),

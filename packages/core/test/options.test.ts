@@ -70,3 +70,11 @@ describe('a key where a secret belongs', () => {
     expect(typeError({ ...base, secret: ' {"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4","e":"AQAB"}' })).toMatch(/looks like/);
   });
 });
+
+describe('sizes and counts', () => {
+  it('must be positive integers, and say so', () => {
+    expect(typeError({ ...base, maxTokenSize: 1.5 })).toMatch(/`maxTokenSize` must be a positive integer/);
+    expect(typeError({ ...base, tokenCache: { maxEntries: 0 } })).toMatch(/`tokenCache.maxEntries` must be a positive integer/);
+    expect(typeError({ ...base, jwks: { maxResponseBytes: -1 } })).toMatch(/`jwks.maxResponseBytes` must be a positive integer/);
+  });
+});

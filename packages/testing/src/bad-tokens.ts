@@ -40,6 +40,16 @@ export interface BadTokens {
   keyConfusion: BadTokenPreset;
 }
 
+/**
+ * The name of every preset, for tests that run them all.
+ *
+ * @example
+ * it.each(BAD_TOKEN_KINDS)('refuses a %s token', async (kind) => { … issuer.badTokens[kind]() … });
+ */
+export const BAD_TOKEN_KINDS = [
+  'expired', 'notYetValid', 'wrongAudience', 'wrongIssuer', 'unsigned', 'unknownKey', 'tampered', 'keyConfusion',
+] as const satisfies ReadonlyArray<keyof BadTokens>;
+
 const HOUR = 3600;
 const encodeJson = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = (): number => Math.floor(Date.now() / 1000);

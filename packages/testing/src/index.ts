@@ -11,6 +11,7 @@ export { createTestIssuer } from './issuer.js';
 export type { TestIssuer, TestIssuerOptions } from './issuer.js';
 export type { TestClaims, SignOptions, HmacAlg } from './tokens.js';
 export type { BadTokens, BadTokenPreset } from './bad-tokens.js';
+export { BAD_TOKEN_KINDS } from './bad-tokens.js';
 export type { RotateOptions } from './key-ring.js';
 export type { Fault, FaultOptions, FaultTarget } from './faults.js';
 export { HUGE_BODY_BYTES } from './faults.js';

@@ -1,16 +1,7 @@
 import { createAuthenticator, type Authenticator } from '@portcullis/core';
-import { createTestIssuer, type BadTokens, type TestIssuer } from '../src/index.js';
+import { BAD_TOKEN_KINDS, createTestIssuer, type TestIssuer } from '../src/index.js';
 
-const PRESETS: Array<keyof BadTokens> = [
-  'expired',
-  'notYetValid',
-  'wrongAudience',
-  'wrongIssuer',
-  'unsigned',
-  'unknownKey',
-  'tampered',
-  'keyConfusion',
-];
+const PRESETS = BAD_TOKEN_KINDS;
 
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` }, method: 'GET', url: '/' });
 
